@@ -1,0 +1,61 @@
+package dev.imagesearch.embed;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * Turns an image into a feature vector.
+ *
+ * <p>Implementations document whether they are thread-safe. {@code ImageSearch} calls an embedder from one
+ * thread at a time unless the implementation says otherwise, so a non-thread-safe embedder is still safe to
+ * use through the facade.
+ *
+ * <p>Vectors returned by {@link #embed} and {@link #embedBatch} all have {@link #dimension()} elements.
+ * Embedders meant for cosine search return L2-normalised vectors.
+ */
+public interface Embedder extends AutoCloseable {
+
+    /** Short stable name of the model, e.g. {@code efficientnet-lite0}; vector collections are named after it. */
+    String name();
+
+    /** Number of elements of every vector this embedder returns. */
+    int dimension();
+
+    /**
+     * Identity of the exact model and preprocessing (for example a hash of the model file and the preset).
+     * A vector collection records it, and opening that collection with a different fingerprint fails, so that
+     * vectors of two different models are never mixed under one name. Defaults to {@link #name()}.
+     */
+    default String fingerprint() {
+        return name();
+    }
+
+    /** Embeds one image. */
+    float[] embed(BufferedImage image);
+
+    /**
+     * Embeds several images; the result has one vector per input, in order. The default implementation embeds
+     * one at a time; model-backed embedders override it to run real batches.
+     */
+    default List<float[]> embedBatch(List<BufferedImage> images) {
+        return images.stream().map(this::embed).toList();
+    }
+
+    /** How many images {@link #embedBatch} handles well at once. */
+    default int preferredBatchSize() {
+        return 8;
+    }
+
+    /**
+     * The smallest width and height (in pixels) the embedder needs. A decoder may decode large images at a
+     * reduced resolution as long as both sides stay at or above this size. 0 means "full resolution".
+     */
+    default int minimumInputSide() {
+        return 0;
+    }
+
+    /** Releases native resources. The default does nothing. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,419 @@
+package dev.imagesearch.embedded;
+
+import dev.imagesearch.store.CollectionMismatchException;
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.Metric;
+import dev.imagesearch.store.ScoredId;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.store.VectorRecord;
+import dev.imagesearch.store.VectorStoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
+
+/** One collection of the embedded store: vectors in a flat array, exact search, persisted in a {@link RecordLog}. */
+final class EmbeddedCollection implements VectorCollection, AutoCloseable {
+
+    private static final byte UPSERT = 1;
+    private static final byte DELETE = 2;
+
+    private final CollectionSpec spec;
+    private final int dim;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<Long, Integer> slotOf = new HashMap<>();
+    private float[] vectors = new float[0];
+    private long[] ids = new long[0];
+    private int size;
+    private RecordLog log;
+    private long superseded;
+
+    private EmbeddedCollection(CollectionSpec spec) {
+        this.spec = spec;
+        this.dim = spec.dimension();
+    }
+
+    static EmbeddedCollection open(Path file, CollectionSpec requested) throws IOException {
+        if (RecordLog.exists(file)) {
+            // Check before replaying or locking anything, so a mismatch fails fast and writes nothing.
+            checkCompatible(decodeSpec(RecordLog.readHeader(file, EmbeddedVectorStore.KIND)), requested);
+        }
+        EmbeddedCollection c = new EmbeddedCollection(requested);
+        c.log = RecordLog.open(file, EmbeddedVectorStore.KIND, encodeSpec(requested), c::replay);
+        return c;
+    }
+
+    void checkCompatible(CollectionSpec requested) {
+        checkCompatible(spec, requested);
+    }
+
+    private static void checkCompatible(CollectionSpec existing, CollectionSpec requested) {
+        if (existing.dimension() != requested.dimension()) {
+            throw CollectionMismatchException.of(existing.name(), "dimension", existing.dimension(),
+                    requested.dimension());
+        }
+        if (existing.metric() != requested.metric()) {
+            throw CollectionMismatchException.of(existing.name(), "metric", existing.metric(), requested.metric());
+        }
+        if (!existing.fingerprint().equals(requested.fingerprint())) {
+            throw CollectionMismatchException.of(existing.name(), "model fingerprint",
+                    "'" + existing.fingerprint() + "'", "'" + requested.fingerprint() + "'");
+        }
+    }
+
+    private static byte[] encodeSpec(CollectionSpec s) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(b);
+            out.writeUTF(s.name());
+            out.writeInt(s.dimension());
+            out.writeUTF(s.metric().name());
+            out.writeUTF(s.fingerprint());
+            out.flush();
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CollectionSpec decodeSpec(byte[] header) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(header));
+        String name = in.readUTF();
+        int dim = in.readInt();
+        Metric metric = Metric.parse(in.readUTF());
+        String fingerprint = in.readUTF();
+        return CollectionSpec.builder(name, dim).metric(metric).fingerprint(fingerprint).build();
+    }
+
+    private void replay(byte type, ByteBuffer body) throws IOException {
+        body.order(ByteOrder.LITTLE_ENDIAN);
+        long id = body.getLong();
+        if (type == UPSERT) {
+            if (body.remaining() != 4 * dim) {
+                throw new IOException("vector record of " + body.remaining() / 4 + " elements in a collection of "
+                        + dim + " dimensions");
+            }
+            float[] v = new float[dim];
+            body.asFloatBuffer().get(v);
+            put(id, v);
+        } else if (type == DELETE) {
+            remove(id);
+        } else {
+            throw new IOException("unknown record type " + type + " (written by a newer version?)");
+        }
+    }
+
+    @Override
+    public CollectionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public void upsert(List<VectorRecord> records) {
+        for (VectorRecord r : records) {
+            if (r.vector().length != dim) {
+                throw new IllegalArgumentException("Vector for id " + r.id() + " has " + r.vector().length
+                        + " elements but collection '" + spec.name() + "' has dimension " + dim);
+            }
+        }
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+            for (VectorRecord r : records) {
+                float[] v = spec.metric() == Metric.COSINE ? normalized(r.vector()) : r.vector().clone();
+                buf.clear();
+                buf.putLong(r.id());
+                buf.asFloatBuffer().put(v);
+                log.append(UPSERT, buf.array());
+                put(r.id(), v);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void put(long id, float[] v) {
+        Integer slot = slotOf.get(id);
+        if (slot != null) {
+            System.arraycopy(v, 0, vectors, slot * dim, dim);
+            superseded++;
+            return;
+        }
+        if (size == ids.length) {
+            int cap = Math.max(16, ids.length * 2);
+            ids = Arrays.copyOf(ids, cap);
+            vectors = Arrays.copyOf(vectors, Math.multiplyExact(cap, dim));
+        }
+        ids[size] = id;
+        System.arraycopy(v, 0, vectors, size * dim, dim);
+        slotOf.put(id, size);
+        size++;
+    }
+
+    private boolean remove(long id) {
+        Integer slot = slotOf.remove(id);
+        if (slot == null) {
+            return false;
+        }
+        int last = size - 1;
+        if (slot != last) {
+            ids[slot] = ids[last];
+            System.arraycopy(vectors, last * dim, vectors, slot * dim, dim);
+            slotOf.put(ids[slot], slot);
+        }
+        size--;
+        superseded += 2; // the upsert and the delete record are both dead weight now
+        return true;
+    }
+
+    private static float[] normalized(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        float[] out = v.clone();
+        if (sum > 0) {
+            float inv = (float) (1.0 / Math.sqrt(sum));
+            for (int i = 0; i < out.length; i++) {
+                out[i] *= inv;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<ScoredId> search(float[] query, int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        if (query.length != dim) {
+            throw new IllegalArgumentException("Query has " + query.length + " elements but collection '"
+                    + spec.name() + "' has dimension " + dim);
+        }
+        float[] q = spec.metric() == Metric.COSINE ? normalized(query) : query;
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            int n = Math.min(k, size);
+            if (n == 0) {
+                return List.of();
+            }
+            TopK top = new TopK(n, spec.metric().higherIsBetter());
+            for (int s = 0; s < size; s++) {
+                top.offer(score(q, s), ids[s]);
+            }
+            return top.result();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private float score(float[] q, int slot) {
+        int base = slot * dim;
+        float[] v = vectors;
+        if (spec.metric() == Metric.L2) {
+            float acc = 0;
+            for (int i = 0; i < dim; i++) {
+                float d = q[i] - v[base + i];
+                acc += d * d;
+            }
+            return acc;
+        }
+        float acc0 = 0;
+        float acc1 = 0;
+        float acc2 = 0;
+        float acc3 = 0;
+        int i = 0;
+        for (; i + 3 < dim; i += 4) {
+            acc0 += q[i] * v[base + i];
+            acc1 += q[i + 1] * v[base + i + 1];
+            acc2 += q[i + 2] * v[base + i + 2];
+            acc3 += q[i + 3] * v[base + i + 3];
+        }
+        for (; i < dim; i++) {
+            acc0 += q[i] * v[base + i];
+        }
+        return (acc0 + acc1) + (acc2 + acc3);
+    }
+
+    @Override
+    public int delete(Collection<Long> idsToDelete) {
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            int removed = 0;
+            ByteBuffer buf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            for (long id : idsToDelete) {
+                if (slotOf.containsKey(id)) {
+                    buf.clear();
+                    buf.putLong(id);
+                    log.append(DELETE, buf.array());
+                    remove(id);
+                    removed++;
+                }
+            }
+            return removed;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public Set<Long> existing(Collection<Long> query) {
+        lock.readLock().lock();
+        try {
+            Set<Long> out = new HashSet<>();
+            for (Long id : query) {
+                if (slotOf.containsKey(id)) {
+                    out.add(id);
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long count() {
+        lock.readLock().lock();
+        try {
+            return size;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void forEachId(LongConsumer action) {
+        long[] snapshot;
+        lock.readLock().lock();
+        try {
+            snapshot = Arrays.copyOf(ids, size);
+        } finally {
+            lock.readLock().unlock();
+        }
+        for (long id : snapshot) {
+            action.accept(id);
+        }
+    }
+
+    /** A copy of the stored (normalised, for cosine) vector of an id, or null. */
+    float[] vector(long id) {
+        lock.readLock().lock();
+        try {
+            Integer slot = slotOf.get(id);
+            return slot == null ? null : Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        lock.writeLock().lock();
+        try {
+            ensureOpen();
+            log.sync();
+            if (superseded > 4096 && superseded > size) {
+                compact();
+            }
+        } catch (IOException e) {
+            throw new VectorStoreException("Cannot write collection '" + spec.name() + "': " + e.getMessage(), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void compact() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+        log.compact(fresh -> {
+            for (int s = 0; s < size; s++) {
+                buf.clear();
+                buf.putLong(ids[s]);
+                buf.asFloatBuffer().put(vectors, s * dim, dim);
+                fresh.append(UPSERT, buf.array());
+            }
+        });
+        superseded = 0;
+    }
+
+    private void ensureOpen() {
+        if (log == null) {
+            throw new IllegalStateException("collection '" + spec.name() + "' is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (log != null) {
+                log.close();
+                log = null;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Bounded selection of the best n scores; ties are broken by smaller id for a stable order. */
+    private static final class TopK {
+        private final int n;
+        private final boolean higherIsBetter;
+        private final float[] scores;
+        private final long[] topIds;
+        private int count;
+
+        TopK(int n, boolean higherIsBetter) {
+            this.n = n;
+            this.higherIsBetter = higherIsBetter;
+            this.scores = new float[n];
+            this.topIds = new long[n];
+        }
+
+        private boolean better(float s1, long id1, float s2, long id2) {
+            if (s1 != s2) {
+                return higherIsBetter ? s1 > s2 : s1 < s2;
+            }
+            return id1 < id2;
+        }
+
+        void offer(float score, long id) {
+            if (count == n && !better(score, id, scores[n - 1], topIds[n - 1])) {
+                return;
+            }
+            int i = count < n ? count++ : n - 1;
+            while (i > 0 && better(score, id, scores[i - 1], topIds[i - 1])) {
+                scores[i] = scores[i - 1];
+                topIds[i] = topIds[i - 1];
+                i--;
+            }
+            scores[i] = score;
+            topIds[i] = id;
+        }
+
+        List<ScoredId> result() {
+            List<ScoredId> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new ScoredId(topIds[i], scores[i]));
+            }
+            return out;
+        }
+    }
+}

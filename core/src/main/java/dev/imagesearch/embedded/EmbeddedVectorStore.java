@@ -1,0 +1,94 @@
+package dev.imagesearch.embedded;
+
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.store.VectorStore;
+import dev.imagesearch.store.VectorStoreException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The default vector store: one append-only file per collection under {@code <dataDir>/vectors/}, all vectors
+ * held in memory and searched exactly (brute force). No server, persistent and crash-safe (see
+ * {@link RecordLog}). Thread-safe.
+ *
+ * <p>Memory: 4 bytes per vector element, so 100,000 vectors of 1280 dimensions take about 512 MB of heap.
+ */
+public final class EmbeddedVectorStore implements VectorStore {
+
+    static final String KIND = "vectors";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final Path directory;
+    private final Map<String, EmbeddedCollection> open = new LinkedHashMap<>();
+    private boolean closed;
+
+    private EmbeddedVectorStore(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Opens (or creates) the store that keeps its files under {@code dataDirectory/vectors}. */
+    public static EmbeddedVectorStore open(Path dataDirectory) {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        return new EmbeddedVectorStore(dataDirectory.resolve("vectors"));
+    }
+
+    /** The file that holds a collection. */
+    public Path collectionFile(String name) {
+        return directory.resolve(name + ".vec");
+    }
+
+    @Override
+    public synchronized VectorCollection open(CollectionSpec spec) {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+        if (!NAME.matcher(spec.name()).matches()) {
+            throw new IllegalArgumentException("Invalid collection name '" + spec.name()
+                    + "': use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        EmbeddedCollection existing = open.get(spec.name());
+        if (existing != null) {
+            existing.checkCompatible(spec);
+            return existing;
+        }
+        try {
+            EmbeddedCollection c = EmbeddedCollection.open(collectionFile(spec.name()), spec);
+            open.put(spec.name(), c);
+            return c;
+        } catch (IOException e) {
+            throw new VectorStoreException("Cannot open collection '" + spec.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        VectorStoreException failure = null;
+        for (EmbeddedCollection c : open.values()) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = new VectorStoreException("Cannot close collection: " + e.getMessage(), e);
+                }
+            }
+        }
+        open.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedVectorStore[" + directory + "]";
+    }
+}

@@ -1,0 +1,368 @@
+package dev.imagesearch.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only file of checksummed records: the on-disk format of the embedded store and id map.
+ *
+ * <pre>
+ * file   = header record*
+ * header = magic "IMGSRCH1" | int formatVersion | int kindLength | kind (UTF-8) | int payloadLength | payload | int crc32c
+ * record = int length | byte type | body (length - 1 bytes) | int crc32c(type, body)
+ * </pre>
+ *
+ * <p>Why this is crash-safe: a new file is written to a temporary name, forced to disk and renamed into place, so
+ * a file either does not exist or has a whole header. Records are only appended; a crash can leave at most one
+ * torn record at the end, which fails its checksum and is cut off on the next open. {@link #sync()} forces the
+ * appended records to disk, and callers report work as done only after it returns. Compaction writes a new file
+ * beside the old one and renames it over, so either the old or the new file is seen after a crash.
+ *
+ * <p>The file is locked while open, so a second process (or a second open in this process) fails fast instead of
+ * corrupting it. Not thread-safe: the owner serialises calls.
+ */
+final class RecordLog implements Closeable {
+
+    static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = "IMGSRCH1".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_RECORD = 256 << 20;
+    private static final int WRITE_THRESHOLD = 8 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(RecordLog.class);
+
+    /** Receives each valid record while a log is replayed. */
+    @FunctionalInterface
+    interface RecordVisitor {
+        void record(byte type, ByteBuffer body) throws IOException;
+    }
+
+    private final Path file;
+    private final String kind;
+    private byte[] header;
+    private FileChannel channel;
+    private FileLock lock;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private long records;
+
+    private RecordLog(Path file, String kind) {
+        this.file = file;
+        this.kind = kind;
+    }
+
+    /**
+     * Opens {@code file}, creating it with {@code newHeader} if it does not exist, and replays its records into
+     * {@code visitor}. The header of an existing file is available from {@link #header()} after opening.
+     */
+    static RecordLog open(Path file, String kind, byte[] newHeader, RecordVisitor visitor) throws IOException {
+        RecordLog log = new RecordLog(file, kind);
+        try {
+            log.openAndReplay(newHeader, visitor);
+            return log;
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    /** Whether {@code file} exists as a log (the header may still be invalid). */
+    static boolean exists(Path file) {
+        return Files.isRegularFile(file);
+    }
+
+    /** Reads only the header payload of an existing log, without locking or replaying it. */
+    static byte[] readHeader(Path file, String kind) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(ch, file, kind);
+        }
+    }
+
+    private void openAndReplay(byte[] newHeader, RecordVisitor visitor) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (!Files.exists(file)) {
+            writeNewFile(file, kind, newHeader, null);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            throw new IOException(file + " is already open in this process; close the other instance first", e);
+        }
+        if (lock == null) {
+            throw new IOException(file + " is in use by another process; close it first");
+        }
+        header = readHeader(channel, file, kind);
+        long validEnd = replay(visitor);
+        long size = channel.size();
+        if (validEnd < size) {
+            LOG.warn("{}: cut off {} bytes of an unfinished or damaged write at offset {} (an interrupted run; "
+                    + "anything it held was never reported as stored)", file, size - validEnd, validEnd);
+            channel.truncate(validEnd);
+            channel.force(true);
+        }
+        channel.position(validEnd);
+    }
+
+    private static byte[] readHeader(FileChannel ch, Path file, String kind) throws IOException {
+        DataInputStream in = new DataInputStream(java.nio.channels.Channels.newInputStream(ch.position(0)));
+        byte[] magic = new byte[MAGIC.length];
+        try {
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new IOException(file + " is not an imagesearch data file (bad magic)");
+            }
+            int version = in.readInt();
+            if (version > FORMAT_VERSION) {
+                throw new IOException(file + " has format version " + version + " but this library reads up to "
+                        + FORMAT_VERSION + "; upgrade imagesearch");
+            }
+            if (version < 1) {
+                throw new IOException(file + " has an invalid format version " + version);
+            }
+            byte[] k = readBlock(in, 1024);
+            String fileKind = new String(k, StandardCharsets.UTF_8);
+            if (!fileKind.equals(kind)) {
+                throw new IOException(file + " holds '" + fileKind + "' data, not '" + kind + "'");
+            }
+            byte[] payload = readBlock(in, 1 << 20);
+            int crc = in.readInt();
+            CRC32C c = new CRC32C();
+            c.update(k);
+            c.update(payload);
+            if ((int) c.getValue() != crc) {
+                throw new IOException(file + " has a damaged header (checksum mismatch)");
+            }
+            ch.position(headerLength(k.length, payload.length));
+            return payload;
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + " has a truncated header", e);
+        }
+    }
+
+    private static long headerLength(int kindLen, int payloadLen) {
+        return MAGIC.length + 4 + 4 + kindLen + 4 + payloadLen + 4;
+    }
+
+    private static byte[] readBlock(DataInputStream in, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) {
+            throw new IOException("invalid block length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    /** Replays records from the current position; returns the offset after the last valid record. */
+    private long replay(RecordVisitor visitor) throws IOException {
+        long pos = channel.position();
+        long size = channel.size();
+        ByteBuffer lenBuf = ByteBuffer.allocate(4);
+        while (pos + 4 <= size) {
+            lenBuf.clear();
+            readFully(lenBuf, pos);
+            int len = lenBuf.flip().getInt();
+            if (len < 1 || len > MAX_RECORD || pos + 4 + len + 4 > size) {
+                break;
+            }
+            ByteBuffer rec = ByteBuffer.allocate(len + 4);
+            readFully(rec, pos + 4);
+            rec.flip();
+            CRC32C c = new CRC32C();
+            c.update(rec.array(), 0, len);
+            if ((int) c.getValue() != rec.getInt(len)) {
+                break;
+            }
+            byte type = rec.get(0);
+            ByteBuffer body = ByteBuffer.wrap(rec.array(), 1, len - 1).slice();
+            visitor.record(type, body);
+            records++;
+            pos += 4 + len + 4;
+        }
+        return pos;
+    }
+
+    private void readFully(ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, pos + buf.position());
+            if (n < 0) {
+                throw new java.io.EOFException();
+            }
+        }
+    }
+
+    /** The header payload this log was created with. */
+    byte[] header() {
+        return header.clone();
+    }
+
+    /** Number of records replayed or appended since open (including superseded ones). */
+    long records() {
+        return records;
+    }
+
+    /** Buffers one record; it reaches the file on {@link #sync()}. */
+    void append(byte type, byte[] body) {
+        append(type, body, 0, body.length);
+    }
+
+    void append(byte type, byte[] body, int off, int len) {
+        CRC32C c = new CRC32C();
+        c.update(type);
+        c.update(body, off, len);
+        writeInt(pending, len + 1);
+        pending.write(type);
+        pending.write(body, off, len);
+        writeInt(pending, (int) c.getValue());
+        records++;
+        if (pending.size() > WRITE_THRESHOLD && channel != null) {
+            try {
+                writePending(); // bound memory; durability still comes from sync()
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + file, e);
+            }
+        }
+    }
+
+    private void writePending() throws IOException {
+        if (pending.size() > 0) {
+            ByteBuffer buf = ByteBuffer.wrap(pending.toByteArray());
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            pending.reset();
+        }
+    }
+
+    private static void writeInt(ByteArrayOutputStream out, int v) {
+        out.write(v >>> 24);
+        out.write(v >>> 16);
+        out.write(v >>> 8);
+        out.write(v);
+    }
+
+    /** Bytes buffered by {@link #append} and not yet written. */
+    int pendingBytes() {
+        return pending.size();
+    }
+
+    /** Writes buffered records and forces them to disk. After it returns they survive a crash. */
+    void sync() throws IOException {
+        writePending();
+        channel.force(false);
+    }
+
+    /**
+     * Replaces the whole file with a new one holding the same header and the records {@code writer} produces
+     * (the live state), atomically.
+     */
+    void compact(java.util.function.Consumer<RecordLog> writer) throws IOException {
+        sync();
+        RecordLog fresh = new RecordLog(file, kind);
+        writer.accept(fresh);
+        Path tmp = writeNewFile(file, kind, header, fresh.pending.toByteArray());
+        // Keep our lock until the new file is in place; the rename swaps the inode under the path.
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.toAbsolutePath().getParent());
+        FileChannel old = channel;
+        FileLock oldLock = lock;
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        lock = channel.tryLock();
+        if (lock == null) {
+            throw new IOException(file + " was locked by another process during compaction");
+        }
+        channel.position(channel.size());
+        records = fresh.records;
+        oldLock.release();
+        old.close();
+    }
+
+    /** Writes a complete file under a temporary name and returns that name (or renames it to {@code file} if new). */
+    private static Path writeNewFile(Path file, String kind, byte[] header, byte[] body) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        byte[] k = kind.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(k.length);
+        out.write(k);
+        out.writeInt(header.length);
+        out.write(header);
+        CRC32C c = new CRC32C();
+        c.update(k);
+        c.update(header);
+        out.writeInt((int) c.getValue());
+        out.flush();
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer head = ByteBuffer.wrap(bytes.toByteArray());
+            while (head.hasRemaining()) {
+                ch.write(head);
+            }
+            if (body != null) {
+                ByteBuffer b = ByteBuffer.wrap(body);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+            ch.force(true);
+        }
+        if (body == null) {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(file.toAbsolutePath().getParent());
+            return file;
+        }
+        return tmp;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot sync a directory; the rename itself is still atomic there.
+            LOG.debug("could not sync directory {}: {}", dir, e.toString());
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (channel != null && channel.isOpen()) {
+                sync();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        } finally {
+            try {
+                if (lock != null && lock.isValid()) {
+                    lock.release();
+                }
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException e) {
+                LOG.warn("closing {}: {}", file, e.toString());
+            }
+        }
+    }
+}
