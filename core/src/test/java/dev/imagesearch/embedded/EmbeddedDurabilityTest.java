@@ -382,6 +382,7 @@ class EmbeddedDurabilityTest {
         try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir);
                 EmbeddedIdMapper ids = EmbeddedIdMapper.open(dir)) {
             store.open(SPEC);
+            ids.flush();
             assertChildFails("vectors");
             assertChildFails("ids");
         }
@@ -397,6 +398,7 @@ class EmbeddedDurabilityTest {
         try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir);
                 EmbeddedIdMapper ids = EmbeddedIdMapper.open(dir)) {
             store.open(SPEC);
+            ids.flush();
             try (EmbeddedVectorStore second = EmbeddedVectorStore.open(dir)) {
                 assertThatThrownBy(() -> second.open(SPEC)).isInstanceOf(VectorStoreException.class);
             }

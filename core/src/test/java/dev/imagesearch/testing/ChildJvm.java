@@ -103,10 +103,11 @@ public final class ChildJvm implements AutoCloseable {
         return process;
     }
 
+    /** Kills the process if it still runs (without waiting for it, so close never throws). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
-            kill();
+            process.destroyForcibly();
         }
     }
 }
