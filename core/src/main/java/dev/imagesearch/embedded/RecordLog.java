@@ -112,7 +112,7 @@ final class RecordLog implements Closeable {
         }
         registered = key;
         if (!Files.exists(file)) {
-            writeNewFile(file, kind, newHeader, null);
+            writeNewFile(file, kind, newHeader);
         }
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -301,9 +301,19 @@ final class RecordLog implements Closeable {
      */
     void compact(java.util.function.Consumer<RecordLog> writer) throws IOException {
         sync();
-        RecordLog fresh = new RecordLog(file, kind);
-        writer.accept(fresh);
-        Path tmp = writeNewFile(file, kind, header, fresh.pending.toByteArray());
+        // Stream the live records into a new file beside this one (never all in memory), then rename it over.
+        Path tmp = file.resolveSibling(file.getFileName() + ".compact");
+        writeHeaderFile(tmp, kind, header);
+        RecordLog fresh = new RecordLog(tmp, kind);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            fresh.channel = ch;
+            writer.accept(fresh);
+            fresh.writePending();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         // Keep our lock until the new file is in place; the rename swaps the inode under the path.
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(file.toAbsolutePath().getParent());
@@ -320,9 +330,16 @@ final class RecordLog implements Closeable {
         old.close();
     }
 
-    /** Writes a complete file under a temporary name and returns that name (or renames it to {@code file} if new). */
-    private static Path writeNewFile(Path file, String kind, byte[] header, byte[] body) throws IOException {
+    /** Creates a new log holding only its header: written under a temporary name, forced, renamed into place. */
+    private static void writeNewFile(Path file, String kind, byte[] header) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        writeHeaderFile(tmp, kind, header);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** Writes {@code target} (replacing it) with just the header, and forces it to disk. */
+    private static void writeHeaderFile(Path target, String kind, byte[] header) throws IOException {
         byte[] k = kind.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
@@ -337,26 +354,14 @@ final class RecordLog implements Closeable {
         c.update(header);
         out.writeInt((int) c.getValue());
         out.flush();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer head = ByteBuffer.wrap(bytes.toByteArray());
             while (head.hasRemaining()) {
                 ch.write(head);
             }
-            if (body != null) {
-                ByteBuffer b = ByteBuffer.wrap(body);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            }
             ch.force(true);
         }
-        if (body == null) {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(file.toAbsolutePath().getParent());
-            return file;
-        }
-        return tmp;
     }
 
     private static void syncDirectory(Path dir) {
