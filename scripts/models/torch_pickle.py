@@ -165,12 +165,18 @@ def _load_zip(path):
         return _materialize(result)
 
 
-def load_state_dict(path):
-    """Return an OrderedDict name -> numpy array for a torch.save'd state dict."""
-    if zipfile.is_zipfile(path):
-        return _load_zip(path)
-    with open(path, "rb") as fh:
-        return _load_legacy(fh.read())
+def load_state_dict(src):
+    """Return an OrderedDict name -> numpy array for a torch.save'd state dict.
+
+    ``src``: a path or a binary file object (e.g. io.BytesIO)."""
+    if hasattr(src, "read"):
+        data = src.read()
+    else:
+        with open(src, "rb") as fh:
+            data = fh.read()
+    if data[:4] == b"PK\x03\x04":
+        return _load_zip(io.BytesIO(data))
+    return _load_legacy(data)
 
 
 if __name__ == "__main__":

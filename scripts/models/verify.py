@@ -1,0 +1,253 @@
+"""Check the provisioned models on real photos with ONNX Runtime + Pillow.
+
+* efficientnet-lite0: ImageNet top-1 on photos with known content (from the
+  Debian packages opencv-doc and darknet); fails if a checked photo is wrong.
+  Also prints the normalisation measurement: the TF EfficientNet-Lite
+  convention (x-127)/128 against torchvision mean/std on x/255.
+* mobilenet-v2-nsfwjs / inception-v3-nsfwjs: probabilities sum to 1, features
+  are not constant and differ between photos, ordinary photos come out
+  'Neutral'; with --tfjs DIR, outputs are compared with the TF.js reference
+  (pure-JS CPU backend of @tensorflow/tfjs installed in DIR).
+* paddle-textline-cls: loads, batch of 2 gives [2,2] probabilities.
+
+Usage: verify.py --cache CACHE --photos DIR [--tfjs DIR]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+# Preprocessing presets; the Java side implements the same names.
+PRESETS = {
+    "efficientnet-lite": dict(size=(224, 224), resize="shorter-side-then-center-crop", shorter=256,
+                              order="RGB", scale=1.0, mean=(127.0, 127.0, 127.0), std=(128.0, 128.0, 128.0)),
+    # only for the measurement: the torchvision convention on the same crop
+    "efficientnet-lite/torchvision-norm": dict(size=(224, 224), resize="shorter-side-then-center-crop",
+                                               shorter=256, order="RGB", scale=1 / 255.0,
+                                               mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)),
+    "nsfwjs": dict(size=(224, 224), resize="stretch", order="RGB", scale=1 / 255.0, mean=(0, 0, 0), std=(1, 1, 1)),
+    "nsfwjs-299": dict(size=(299, 299), resize="stretch", order="RGB", scale=1 / 255.0, mean=(0, 0, 0),
+                       std=(1, 1, 1)),
+    "paddle-cls": dict(size=(48, 192), resize="stretch", order="BGR", scale=1 / 255.0, mean=(0.5, 0.5, 0.5),
+                       std=(0.5, 0.5, 0.5)),
+}
+
+# (file, check, description). check: set of accepted top-1 class ids, or None = report only
+IMAGENET_CHECKS = [
+    ("squirrel_cls.jpg", {335}, "fox squirrel (335)"),
+    ("baboon.jpg", {372}, "baboon (372)"),
+    ("orange.jpg", {950}, "orange (950)"),
+    ("messi5.jpg", {805}, "soccer ball (805)"),
+    ("dog.jpg", set(range(151, 269)), "a dog class (151-268)"),
+    ("eagle.jpg", {21, 22}, "kite (21) or bald eagle (22): a juvenile bald eagle"),
+    ("giraffe.jpg", {340}, "zebra (340): ImageNet-1k has no giraffe class, the zebra is in the photo"),
+    ("horses.jpg", None, "horses; ImageNet-1k's only horse class is sorrel (339): reported, not checked"),
+]
+EXTRA_RANK = {"horses.jpg": 339, "eagle.jpg": 22}
+# ordinary photos that both nsfwjs models call 'Neutral' (messi5.jpg, footballers in
+# shorts, is left out: the models call it 'Sexy', which is their training, not a bug)
+NSFW_PHOTOS = ["squirrel_cls.jpg", "baboon.jpg", "dog.jpg", "eagle.jpg", "giraffe.jpg", "orange.jpg"]
+
+
+def props(path):
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                out[k.strip()] = v.strip()
+    return out
+
+
+def preprocess(path, preset):
+    p = PRESETS[preset]
+    im = Image.open(path).convert("RGB")
+    th, tw = p["size"]
+    if p["resize"] == "stretch":
+        im = im.resize((tw, th), Image.BILINEAR)
+    else:
+        w, h = im.size
+        s = p["shorter"] / min(w, h)
+        nw, nh = max(p["shorter"], round(w * s)), max(p["shorter"], round(h * s))
+        im = im.resize((nw, nh), Image.BILINEAR)
+        left, top = (nw - tw) // 2, (nh - th) // 2
+        im = im.crop((left, top, left + tw, top + th))
+    x = np.asarray(im, dtype=np.float32)
+    if p["order"] == "BGR":
+        x = x[..., ::-1]
+    x = (x * np.float32(p["scale"]) - np.array(p["mean"], np.float32)) / np.array(p["std"], np.float32)
+    return x.astype(np.float32)  # HWC
+
+
+def to_layout(batch_hwc, session):
+    shape = session.get_inputs()[0].shape
+    if shape[-1] == 3:
+        return np.ascontiguousarray(batch_hwc)
+    return np.ascontiguousarray(batch_hwc.transpose(0, 3, 1, 2))
+
+
+def softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def session(model_dir):
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    return ort.InferenceSession(os.path.join(model_dir, "model.onnx"), so, providers=["CPUExecutionProvider"])
+
+
+def verify_imagenet(cache, photos):
+    mdir = os.path.join(cache, "models", "efficientnet-lite0")
+    pr = props(os.path.join(mdir, "model.properties"))
+    labels_path = os.path.normpath(os.path.join(mdir, pr["labels"]))
+    labels = [l.rstrip("\n") for l in open(labels_path, encoding="utf-8")]
+    assert len(labels) == 1000, "label file must have 1000 lines"
+    s = session(mdir)
+    failures = []
+    stats = {}
+    print("efficientnet-lite0: ImageNet top-1 (preset %s)" % pr["preset"])
+    for preset in (pr["preset"], "efficientnet-lite/torchvision-norm"):
+        agree = 0
+        checked = 0
+        conf = []
+        rows = []
+        for fname, accept, desc in IMAGENET_CHECKS:
+            x = preprocess(os.path.join(photos, fname), preset)[None]
+            feats, logits = s.run([pr["output"], pr["classifier.output"]], {s.get_inputs()[0].name: to_layout(x, s)})
+            assert feats.shape == (1, int(pr["dimension"])), feats.shape
+            p = softmax(logits[0].astype(np.float64))
+            top = int(p.argmax())
+            ok = None if accept is None else top in accept
+            extra = ""
+            if fname in EXTRA_RANK:
+                c = EXTRA_RANK[fname]
+                extra = " [rank of %d %s: %d, p=%.3f]" % (c, labels[c].split(",")[0], int((p > p[c]).sum()) + 1, p[c])
+            rows.append((fname, top, labels[top], p[top], ok, desc, extra))
+            if accept is not None:
+                checked += 1
+                agree += ok
+                conf.append(p[top] if ok else 0.0)
+        stats[preset] = (agree, checked, float(np.mean(conf)))
+        print("  normalisation %s:" % preset)
+        for fname, top, lab, pt, ok, desc, extra in rows:
+            mark = "info" if ok is None else ("ok" if ok else "WRONG")
+            print("    %-17s top-1 %3d %-28s p=%.3f  %-5s expected %s%s" % (fname, top, lab[:28], pt, mark, desc, extra))
+            if preset == pr["preset"] and ok is False:
+                failures.append("%s: top-1 %d (%s), expected %s" % (fname, top, lab, desc))
+    for preset, (agree, checked, mc) in stats.items():
+        print("  summary %-36s %d/%d checked photos right, mean top-1 probability on them %.3f"
+              % (preset, agree, checked, mc))
+    return failures
+
+
+def nsfw_labels(mdir, pr):
+    return [l.strip() for l in open(os.path.normpath(os.path.join(mdir, pr["labels"])), encoding="utf-8")]
+
+
+def verify_nsfw(cache, photos, name, tfjs_dir):
+    mdir = os.path.join(cache, "models", name)
+    if not os.path.exists(os.path.join(mdir, "model.onnx")):
+        print("%s: not provisioned, skipped" % name)
+        return []
+    pr = props(os.path.join(mdir, "model.properties"))
+    labels = nsfw_labels(mdir, pr)
+    s = session(mdir)
+    batch = np.stack([preprocess(os.path.join(photos, f), pr["preset"]) for f in NSFW_PHOTOS])
+    x = to_layout(batch, s)
+    feats, probs = s.run([pr["output"], "probabilities"], {s.get_inputs()[0].name: x})
+    failures = []
+    print("%s: %s %s -> features %s, probabilities %s" % (name, s.get_inputs()[0].name, list(x.shape),
+                                                          list(feats.shape), list(probs.shape)))
+    sums = probs.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=1e-5):
+        failures.append("%s: probabilities do not sum to 1: %s" % (name, sums))
+    if feats.shape[1] != int(pr["dimension"]) or feats.std(axis=1).min() < 1e-3:
+        failures.append("%s: features constant or wrong dimension" % name)
+    fn = feats / np.linalg.norm(feats, axis=1, keepdims=True)
+    cos = fn @ fn.T
+    off = cos[~np.eye(len(cos), dtype=bool)]
+    if off.max() > 0.999:
+        failures.append("%s: two different photos give (almost) the same features" % name)
+    for f, p in zip(NSFW_PHOTOS, probs):
+        top = int(p.argmax())
+        print("    %-17s %-8s p=%.3f" % (f, labels[top], p[top]))
+        if labels[top] != "Neutral":
+            failures.append("%s: %s classified %s, expected Neutral" % (name, f, labels[top]))
+    print("    probability sums %s; feature std per photo %s; max cosine between different photos %.3f"
+          % (" ".join("%.6f" % v for v in sums), " ".join("%.3f" % v for v in feats.std(axis=1)), off.max()))
+    if tfjs_dir:
+        failures += compare_tfjs(cache, name, batch, feats, probs, tfjs_dir)
+    return failures
+
+
+def compare_tfjs(cache, name, batch_nhwc, feats, probs, tfjs_dir):
+    dump = os.path.join(cache, "build", name, "tfjs")
+    if not os.path.exists(os.path.join(dump, "model.json")):
+        return ["%s: no TF.js dump at %s (rebuild with provision.sh --force)" % (name, dump)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = os.path.join(tmp, "in.f32")
+        out = os.path.join(tmp, "out.json")
+        batch_nhwc.astype("<f4").tofile(inp)
+        env = dict(os.environ, NODE_PATH=os.path.join(tfjs_dir, "node_modules"))
+        r = subprocess.run(["node", os.path.join(here, "tfjs_reference.js"), dump, inp, str(len(batch_nhwc)), out],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            return ["%s: TF.js reference run failed:\n%s" % (name, r.stdout[-2000:])]
+        ref = json.load(open(out))
+    df = float(np.abs(np.array(ref["features"]) - feats).max())
+    dp = float(np.abs(np.array(ref["probabilities"]) - probs).max())
+    print("    vs TF.js (@tensorflow/tfjs CPU backend): max |features diff| %.2e, max |probabilities diff| %.2e"
+          % (df, dp))
+    if df > 1e-4 or dp > 1e-4:
+        return ["%s: differs from the TF.js reference (features %.2e, probabilities %.2e)" % (name, df, dp)]
+    return []
+
+
+def verify_paddle(cache):
+    mdir = os.path.join(cache, "models", "paddle-textline-cls")
+    if not os.path.exists(os.path.join(mdir, "model.onnx")):
+        print("paddle-textline-cls: not provisioned, skipped")
+        return []
+    pr = props(os.path.join(mdir, "model.properties"))
+    s = session(mdir)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, size=(2, 3, 48, 192)).astype(np.float32)
+    (y,) = s.run([pr["output"]], {s.get_inputs()[0].name: x})
+    print("paddle-textline-cls: %s [2,3,48,192] -> %s %s, sums %s" % (s.get_inputs()[0].name, pr["output"],
+                                                                      list(y.shape), " ".join("%.5f" % v for v in y.sum(1))))
+    if y.shape != (2, 2) or not np.allclose(y.sum(1), 1.0, atol=1e-4):
+        return ["paddle-textline-cls: unexpected output %s" % (y,)]
+    return []
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description="verify provisioned models on real photos")
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--photos", required=True, help="folder with the verification photos")
+    ap.add_argument("--tfjs", help="folder with node_modules/@tensorflow/tfjs for the TF.js reference check")
+    a = ap.parse_args(argv)
+    failures = verify_imagenet(a.cache, a.photos)
+    for name in ("mobilenet-v2-nsfwjs", "inception-v3-nsfwjs"):
+        failures += verify_nsfw(a.cache, a.photos, name, a.tfjs)
+    failures += verify_paddle(a.cache)
+    if failures:
+        print("VERIFY FAILED:", file=sys.stderr)
+        for f in failures:
+            print("  " + f, file=sys.stderr)
+        return 1
+    print("verify: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

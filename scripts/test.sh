@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests and the integration suites against real models, real photos, a real
+# Milvus-protocol server (Milvus Lite) and real redis-servers (standalone and a 3-node cluster).
+# Installs and starts everything it needs, stops the servers on exit, and fails if an integration
+# suite was skipped.
+#
+# Usage: scripts/test.sh [extra maven args...]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${IMAGESEARCH_CACHE:-$HOME/.cache/imagesearch}"
+export IMAGESEARCH_CACHE="$CACHE"
+export IMAGESEARCH_IT_REQUIRED=true
+cd "$ROOT"
+
+echo "== provision models and photos"
+bash scripts/provision.sh
+
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-test.XXXXXX")"
+cleanup() {
+  set +e
+  [ -x scripts/milvus/stop.sh ] || [ -f scripts/milvus/stop.sh ] && bash scripts/milvus/stop.sh "$RUN_DIR/milvus" >/dev/null 2>&1
+  [ -f scripts/redis/stop.sh ] && bash scripts/redis/stop.sh "$RUN_DIR/redis" >/dev/null 2>&1
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+# Each start script prints KEY=VALUE lines for the tests; everything else goes to its log.
+start_service() { # name script args...
+  local name="$1"; shift
+  echo "== start $name"
+  local out
+  if ! out="$(bash "$@")"; then
+    echo "test.sh: could not start $name" >&2
+    exit 1
+  fi
+  while IFS= read -r line; do
+    case "$line" in
+      IMAGESEARCH_*=*) export "${line?}"; echo "   $line" ;;
+    esac
+  done <<< "$out"
+}
+if [ -f scripts/milvus/start.sh ]; then
+  start_service milvus scripts/milvus/start.sh "$RUN_DIR/milvus"
+fi
+if [ -f scripts/redis/start.sh ]; then
+  start_service redis scripts/redis/start.sh --cluster "$RUN_DIR/redis"
+fi
+
+echo "== maven verify"
+mvn -B -ntp verify -Dimagesearch.it.required=true -Dimagesearch.cache="$CACHE" "$@"
+
+echo "== check that no integration suite was skipped"
+python3 scripts/check_test_reports.py
