@@ -142,6 +142,35 @@ final class PillowResize {
      * pass needs, rounded to 8 bits; then the vertical pass (only when the height changes), rounded to 8 bits.
      */
     private static int[] bilinear(int[] src, int w, int h, int dw, int dh, int x0, int y0, int ow, int oh) {
+        if (verticalFirst(w, h, dw, dh)) {
+            // Same two passes with the axes swapped: transpose, resize horizontally first, transpose back.
+            int[] t = bilinearHorizontalFirst(transpose(src, w, h), h, w, dh, dw, y0, x0, oh, ow);
+            return transpose(t, oh, ow);
+        }
+        return bilinearHorizontalFirst(src, w, h, dw, dh, x0, y0, ow, oh);
+    }
+
+    /**
+     * Pillow 13's pass order (the pinned reference version): the vertical pass runs first when the height shrinks
+     * much more than the width, {@code dw != w && dh < h && (h - dh) > 2 * (w - dw)}; older Pillow always starts
+     * horizontally. The order changes some pixels by one unit.
+     */
+    static boolean verticalFirst(int w, int h, int dw, int dh) {
+        return dw != w && dh < h && (h - dh) > 2L * (w - dw);
+    }
+
+    private static int[] transpose(int[] a, int w, int h) {
+        int[] t = new int[a.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                t[x * h + y] = a[y * w + x];
+            }
+        }
+        return t;
+    }
+
+    private static int[] bilinearHorizontalFirst(int[] src, int w, int h, int dw, int dh, int x0, int y0, int ow,
+                                                 int oh) {
         Coefficients vert = dh != h ? coefficients(h, dh, y0, oh) : null;
         int rowFirst;
         int rowEnd;

@@ -131,6 +131,20 @@ class PreprocessingTest {
     }
 
     @Test
+    void pillow13StartsVerticallyWhenTheHeightShrinksMuchMore() {
+        assertThat(PillowResize.verticalFirst(150, 700, 100, 256)).isTrue();
+        assertThat(PillowResize.verticalFirst(640, 427, 383, 256)).isFalse(); // landscape Resize(256)
+        assertThat(PillowResize.verticalFirst(427, 640, 256, 383)).isFalse(); // 257 > 2 * 171 is false
+        assertThat(PillowResize.verticalFirst(300, 1000, 300, 256)).isFalse(); // width unchanged
+        // Either order keeps a constant image constant.
+        BufferedImage flat = image(150, 700, (x, y) -> 0x336699);
+        Preprocessing p = Preprocessing.builder().size(100, 256).layout(Layout.NHWC).build();
+        for (float f : apply(p, flat)) {
+            assertThat(f).isIn(51f, 102f, 153f);
+        }
+    }
+
+    @Test
     void idIsStableAndChangesWithEveryField() {
         Preprocessing a = Preprocessing.preset("torchvision-imagenet");
         assertThat(a.id()).isEqualTo(Preprocessing.preset("torchvision-imagenet").id());
