@@ -74,6 +74,8 @@ public final class ImageDecoder {
 
     /**
      * Decodes encoded image bytes into an upright {@code TYPE_INT_RGB} image (EXIF orientation applied).
+     * An ICC profile embedded in an RGB or gray JPEG is ignored, as Pillow ignores it, so that pixels equal those
+     * of the Python reference pipelines the models were made with.
      *
      * @throws ImageDecodeException if the bytes are not a supported image, are truncated or corrupt, or the
      *                              image is larger than the limits
@@ -87,7 +89,9 @@ public final class ImageDecoder {
                     + limits.maxFileBytes() + " bytes");
         }
         BufferedImage image;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+        // Decode as Pillow does: ignore an embedded ICC profile (see JpegIccProfile).
+        byte[] pixels = JpegIccProfile.strip(data);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(pixels))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new ImageDecodeException("not a supported image format" + describeMagic(data));
