@@ -414,6 +414,7 @@ public final class RedisIdMapper implements IdMapper {
         String msg = String.valueOf(e.getMessage());
         String upper = msg.toUpperCase(java.util.Locale.ROOT);
         Throwable root = rootCause(e);
+        Throwable refused = find(e, ConnectException.class);
         String why;
         if (e instanceof JedisAccessControlException || upper.contains("NOAUTH") || upper.contains("WRONGPASS")
                 || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD")) {
@@ -428,11 +429,12 @@ public final class RedisIdMapper implements IdMapper {
         } else if (root instanceof SSLException) {
             why = "TLS handshake failed (" + root.getMessage() + ")"
                     + (c.tls() ? "; is the server TLS-enabled? use redis:// for a plain server" : "");
-        } else if (root instanceof ConnectException) {
-            why = "cannot connect (" + root.getMessage() + "); is the server running at that address?";
+        } else if (refused != null) {
+            why = "cannot connect (" + refused.getMessage() + "); is the server running at that address?";
         } else if (root instanceof SocketTimeoutException) {
-            why = "no answer within the timeout (" + root.getMessage() + ")"
-                    + (c.tls() ? "" : "; if the server requires TLS, use rediss://");
+            why = "no answer within the timeout (" + root.getMessage() + ")" + (c.tls()
+                    ? "; is the server TLS-enabled? use redis:// for a plain server"
+                    : "; if the server requires TLS, use rediss://");
         } else if (e instanceof JedisConnectionException) {
             why = "the connection failed (" + msg + ")"
                     + (c.tls() ? "" : "; if the server requires TLS, use rediss://");
@@ -450,6 +452,22 @@ public final class RedisIdMapper implements IdMapper {
             r = r.getCause();
         }
         return r;
+    }
+
+    /** The first throwable of a type among the causes and suppressed exceptions of {@code t}. */
+    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+            for (Throwable s : c.getSuppressed()) {
+                Throwable f = find(s, type);
+                if (f != null) {
+                    return f;
+                }
+            }
+        }
+        return null;
     }
 
     private static String abbreviate(String s) {
