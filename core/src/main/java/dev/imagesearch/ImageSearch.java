@@ -379,6 +379,9 @@ public final class ImageSearch implements AutoCloseable {
     public List<Match> similar(float[] vector, int k) {
         checkK(k);
         ensureOpen();
+        if (k == 0) {
+            return List.of(); // the loop below only stops early once it has k > 0 hits
+        }
         List<Match> out = new ArrayList<>(k);
         // Over-fetch a little: ids without a location (left by an interrupted run) are skipped.
         int fetch = k + Math.max(8, k / 4);
