@@ -416,16 +416,16 @@ public final class RedisIdMapper implements IdMapper {
         Throwable root = rootCause(e);
         Throwable refused = find(e, ConnectException.class);
         String why;
-        if (e instanceof JedisAccessControlException || upper.contains("NOAUTH") || upper.contains("WRONGPASS")
+        if (upper.contains("NOPERM")) { // before the generic access-control case: Jedis maps NOPERM there too
+            why = "the user lacks a permission (" + msg + "); it needs EVAL/EVALSHA, HGET/HSET/HDEL/HMGET/HLEN/"
+                    + "HSCAN, GET/SET, TYPE, EXISTS, SCAN, PING on keys {" + c.prefix() + ":* (see docs/REDIS.md)";
+        } else if (e instanceof JedisAccessControlException || upper.contains("NOAUTH") || upper.contains("WRONGPASS")
                 || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD")) {
             why = c.password() == null
                     ? "the server requires a password and none was given (add user:password@ to the URI)"
                     : "the server rejected the user/password (" + msg + ")";
         } else if (upper.contains("WITHOUT ANY PASSWORD CONFIGURED")) {
             why = "a password was given but the server has none configured (" + msg + ")";
-        } else if (upper.contains("NOPERM")) {
-            why = "the user lacks a permission (" + msg + "); it needs EVAL/EVALSHA, HGET/HSET/HDEL/HMGET/HLEN/"
-                    + "HSCAN, GET/SET, TYPE, EXISTS, SCAN, PING on keys {" + c.prefix() + ":*";
         } else if (root instanceof SSLException) {
             why = "TLS handshake failed (" + root.getMessage() + ")"
                     + (c.tls() ? "; is the server TLS-enabled? use redis:// for a plain server" : "");

@@ -7,7 +7,10 @@ import dev.imagesearch.testing.TestResources;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Misconfigurations give one clear {@link RedisIdMapException}, not a client stack trace. Uses the password
@@ -46,6 +49,37 @@ class RedisIdMapperConnectionErrorsIT {
                 assertThat(ids.lookup("/a.jpg").orElseThrow().id()).isEqualTo(5L);
             } finally {
                 RedisTestServers.keys(c).forEach(raw::del);
+            }
+        }
+    }
+
+    /** An ACL user with the permissions docs/REDIS.md lists works; one without scripting gets a clear NOPERM. */
+    @Test
+    void aclUsers() {
+        RedisIdMapConfig admin = authServer().password(TestResources.setting("IMAGESEARCH_REDIS_PASSWORD")).build();
+        String user = "is-" + UUID.randomUUID();
+        String weak = user + "-weak";
+        try (UnifiedJedis raw = RedisTestServers.rawClient(admin)) {
+            raw.sendCommand(Protocol.Command.ACL, "SETUSER", user, "on", ">pw1", "~{imagesearch:*", "+@read",
+                    "+@write", "+@scripting", "+@connection");
+            raw.sendCommand(Protocol.Command.ACL, "SETUSER", weak, "on", ">pw2", "~*", "+@read", "+@connection");
+            try {
+                RedisIdMapConfig ok = admin.toBuilder().user(user).password("pw1").build();
+                try (RedisIdMapper ids = RedisIdMapper.open(ok)) {
+                    ids.put("/a.jpg", 9L, "h");
+                    assertThat(ids.lookup("/a.jpg").orElseThrow().id()).isEqualTo(9L);
+                    assertThat(ids.size()).isEqualTo(1);
+                } finally {
+                    RedisTestServers.keys(ok).forEach(raw::del);
+                }
+                RedisIdMapConfig bad = admin.toBuilder().user(weak).password("pw2").build();
+                assertThatThrownBy(() -> RedisIdMapper.open(bad)).isInstanceOf(RedisIdMapException.class)
+                        .hasMessageContaining("lacks a permission");
+                RedisIdMapConfig wrongUser = admin.toBuilder().user(user).password("pw2").build();
+                assertThatThrownBy(() -> RedisIdMapper.open(wrongUser)).isInstanceOf(RedisIdMapException.class)
+                        .hasMessageContaining("rejected the user/password");
+            } finally {
+                raw.sendCommand(Protocol.Command.ACL, "DELUSER", user, weak);
             }
         }
     }
