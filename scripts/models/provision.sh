@@ -59,7 +59,7 @@ while [ $# -gt 0 ]; do
     --verify) VERIFY=1 ;;
     --verify-tfjs) VERIFY=1; VERIFY_TFJS=1 ;;
     --update-checksums) UPDATE=1 ;;
-    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
@@ -182,8 +182,8 @@ ensure_imagenet_labels() {
   if [ -f "$src" ]; then
     cp "$src" "$tmp/classification_classes_ILSVRC2012.txt"
   else
-    extract_from_deb "$(ensure_deb opencv-doc)" "$tmp" \
-      usr/share/doc/opencv-doc/examples/data/dnn/classification_classes_ILSVRC2012.txt
+    local deb; deb="$(ensure_deb opencv-doc)"
+    extract_from_deb "$deb" "$tmp" usr/share/doc/opencv-doc/examples/data/dnn/classification_classes_ILSVRC2012.txt
   fi
   local got; got="$(sha_of "$tmp/classification_classes_ILSVRC2012.txt")"
   [ "$(wc -l < "$tmp/classification_classes_ILSVRC2012.txt")" = 1000 ] || die "ImageNet label file does not have 1000 lines"
@@ -197,12 +197,18 @@ ensure_imagenet_labels() {
 ensure_verify_photos() {
   mkdir -p "$VPHOTOS"
   local opencv=(squirrel_cls.jpg baboon.jpg orange.jpg messi5.jpg) darknet=(dog.jpg eagle.jpg giraffe.jpg horses.jpg)
-  local f need=()
+  local f deb need=()
   for f in "${opencv[@]}"; do [ -f "$VPHOTOS/$f" ] || need+=("usr/share/doc/opencv-doc/examples/data/$f"); done
-  [ "${#need[@]}" = 0 ] || extract_from_deb "$(ensure_deb opencv-doc)" "$VPHOTOS" "${need[@]}"
+  if [ "${#need[@]}" -gt 0 ]; then
+    deb="$(ensure_deb opencv-doc)"
+    extract_from_deb "$deb" "$VPHOTOS" "${need[@]}"
+  fi
   need=()
   for f in "${darknet[@]}"; do [ -f "$VPHOTOS/$f" ] || need+=("usr/share/darknet/data/$f"); done
-  [ "${#need[@]}" = 0 ] || extract_from_deb "$(ensure_deb darknet)" "$VPHOTOS" "${need[@]}"
+  if [ "${#need[@]}" -gt 0 ]; then
+    deb="$(ensure_deb darknet)"
+    extract_from_deb "$deb" "$VPHOTOS" "${need[@]}"
+  fi
 }
 
 # ---- model descriptors -------------------------------------------------------------

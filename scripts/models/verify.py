@@ -146,6 +146,14 @@ def verify_imagenet(cache, photos):
             print("    %-17s top-1 %3d %-28s p=%.3f  %-5s expected %s%s" % (fname, top, lab[:28], pt, mark, desc, extra))
             if preset == pr["preset"] and ok is False:
                 failures.append("%s: top-1 %d (%s), expected %s" % (fname, top, lab, desc))
+    # dynamic batch: one batch of all photos must give the per-photo results
+    xb = np.stack([preprocess(os.path.join(photos, f), pr["preset"]) for f, _, _ in IMAGENET_CHECKS])
+    fb, lb = s.run([pr["output"], pr["classifier.output"]], {s.get_inputs()[0].name: to_layout(xb, s)})
+    f0, l0 = s.run([pr["output"], pr["classifier.output"]], {s.get_inputs()[0].name: to_layout(xb[:1], s)})
+    d = max(float(np.abs(fb[:1] - f0).max()), float(np.abs(lb[:1] - l0).max()))
+    print("  batch of %d vs single: max |diff| %.2e" % (len(xb), d))
+    if d > 1e-3:
+        failures.append("efficientnet-lite0: batched and single results differ by %.2e" % d)
     for preset, (agree, checked, mc) in stats.items():
         print("  summary %-36s %d/%d checked photos right, mean top-1 probability on them %.3f"
               % (preset, agree, checked, mc))
