@@ -19,7 +19,7 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-test.XXXXXX")"
 cleanup() {
   set +e
   [ -x scripts/milvus/stop.sh ] || [ -f scripts/milvus/stop.sh ] && bash scripts/milvus/stop.sh "$RUN_DIR/milvus" >/dev/null 2>&1
-  [ -f scripts/redis/stop.sh ] && bash scripts/redis/stop.sh "$RUN_DIR/redis" >/dev/null 2>&1
+  [ -f scripts/redis/stop.sh ] && bash scripts/redis/stop.sh --dir "$RUN_DIR/redis" >/dev/null 2>&1
   rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -43,7 +43,7 @@ if [ -f scripts/milvus/start.sh ]; then
   start_service milvus scripts/milvus/start.sh "$RUN_DIR/milvus"
 fi
 if [ -f scripts/redis/start.sh ]; then
-  start_service redis scripts/redis/start.sh --cluster "$RUN_DIR/redis"
+  start_service redis scripts/redis/start.sh --cluster --dir "$RUN_DIR/redis"
 fi
 
 echo "== maven verify"

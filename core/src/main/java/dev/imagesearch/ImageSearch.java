@@ -126,6 +126,8 @@ public final class ImageSearch implements AutoCloseable {
      * @throws dev.imagesearch.store.VectorStoreException if the store fails (for example a server outage); files
      *         of earlier batches stay indexed, and running {@code index} again completes the rest without
      *         duplicates
+     * @throws RuntimeException from the id map (for example {@code RedisIdMapException} on a Redis outage), with
+     *         the same guarantees; {@link #repair()} then removes vectors whose location was never written
      */
     public IndexReport index(Iterable<Path> paths, IndexListener listener) {
         Objects.requireNonNull(paths, "paths");
@@ -430,6 +432,37 @@ public final class ImageSearch implements AutoCloseable {
                 collection.flush();
             }
             return true;
+        }
+    }
+
+    /**
+     * Checks that the vector collection and the id map agree: every mapped id has a vector and every vector has a
+     * location. Changes nothing.
+     */
+    public Reconciler.Report verify() {
+        synchronized (indexLock) { // a batch in progress has vectors whose locations are not written yet
+            ensureOpen();
+            return new Reconciler(collection, ids).verify();
+        }
+    }
+
+    /**
+     * Repairs what a crash or an outage between the two writes of {@code index} leaves behind: deletes vectors that
+     * no location points to. Locations whose vector is missing are kept (the id map may be shared with other
+     * models' collections); the next {@code index} of those files embeds them again, since a file counts as
+     * unchanged only when its vector is present.
+     *
+     * @return what was found before the repair
+     */
+    public Reconciler.Report repair() {
+        synchronized (indexLock) {
+            ensureOpen();
+            Reconciler.Report found = new Reconciler(collection, ids).verify();
+            if (!found.vectorsWithoutMapping().isEmpty()) {
+                collection.delete(found.vectorsWithoutMapping());
+                collection.flush();
+            }
+            return found;
         }
     }
 

@@ -241,6 +241,37 @@ class ImageSearchTest {
     }
 
     @Test
+    void repairDeletesVectorsWithoutALocationAndTheNextIndexRestoresMissingVectors() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            files.add(png(i + ".png", i));
+        }
+        try (ImageSearch search = open()) {
+            search.index(files);
+            assertThat(search.verify().consistent()).isTrue();
+            // An interrupted run: two vectors whose locations were never written, one location whose vector is gone.
+            search.idMapper().remove(ImageSearch.locationOf(files.get(1)));
+            search.idMapper().remove(ImageSearch.locationOf(files.get(2)));
+            search.collection().delete(List.of(idOf(files.get(3))));
+
+            Reconciler.Report found = search.verify();
+            assertThat(found.vectorsWithoutMapping()).containsExactlyInAnyOrder(idOf(files.get(1)), idOf(files.get(2)));
+            assertThat(found.mappingsWithoutVector()).containsExactly(idOf(files.get(3)));
+
+            search.repair();
+            assertThat(search.collection().count()).isEqualTo(7);
+            assertThat(search.verify().vectorsWithoutMapping()).isEmpty();
+
+            IndexReport again = search.index(files);
+            assertThat(again.indexed()).isEqualTo(3); // 1 and 2 (vectors deleted) and 3 (vector missing)
+            assertThat(again.embedded()).isEqualTo(3);
+            assertThat(again.unchanged()).isEqualTo(7);
+            assertThat(search.verify().consistent()).isTrue();
+            assertThat(search.collection().count()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void anEmbedderWithAnotherDimensionIsRefusedAndNothingIsWritten() throws Exception {
         try (ImageSearch search = open()) {
             search.index(List.of(png("a.png", 1), png("b.png", 2)));
