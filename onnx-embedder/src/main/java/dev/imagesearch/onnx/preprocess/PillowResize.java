@@ -1,0 +1,205 @@
+package dev.imagesearch.onnx.preprocess;
+
+/**
+ * Resizing of packed 0xRRGGBB pixels that reproduces Pillow's {@code Image.resize} for 8-bit RGB images bit for
+ * bit (written from the behaviour of Pillow's {@code Geometry.c} and {@code Resample.c}, not from its code).
+ *
+ * <p>Every method resizes the whole w×h image to dw×dh conceptually, but only computes the output window
+ * {@code [x0, x0 + ow) × [y0, y0 + oh)}: each output pixel depends only on its own filter window, so computing a
+ * window equals resizing everything and cropping afterwards (what torchvision does), only faster.
+ */
+final class PillowResize {
+
+    /** Pillow's fixed-point precision for 8-bit images: 32 - 8 - 2 bits. */
+    private static final int PRECISION_BITS = 32 - 8 - 2;
+    private static final int HALF = 1 << (PRECISION_BITS - 1);
+
+    private PillowResize() {
+    }
+
+    static int[] resize(int[] src, int w, int h, int dw, int dh, Interpolation filter,
+                        int x0, int y0, int ow, int oh) {
+        if (x0 < 0 || y0 < 0 || x0 + ow > dw || y0 + oh > dh) {
+            throw new IllegalArgumentException("window " + ow + "x" + oh + "+" + x0 + "+" + y0
+                    + " lies outside the resized " + dw + "x" + dh + " image");
+        }
+        if (w == dw && h == dh) {
+            return window(src, w, x0, y0, ow, oh); // Pillow copies an image resized to its own size
+        }
+        return filter == Interpolation.NEAREST
+                ? nearest(src, w, h, dw, dh, x0, y0, ow, oh)
+                : bilinear(src, w, h, dw, dh, x0, y0, ow, oh);
+    }
+
+    private static int[] window(int[] src, int w, int x0, int y0, int ow, int oh) {
+        int[] out = new int[ow * oh];
+        for (int y = 0; y < oh; y++) {
+            System.arraycopy(src, (y0 + y) * w + x0, out, y * ow, ow);
+        }
+        return out;
+    }
+
+    /**
+     * Pillow's nearest-neighbour scale: the source coordinate starts at {@code scale * 0.5} and is advanced by
+     * {@code scale = in / out} for each output pixel, in double precision; the pixel is {@code (int) coordinate}.
+     * The accumulation (not {@code (x + 0.5) * scale}) matters: rounding errors of the sum decide ties.
+     */
+    private static int[] nearest(int[] src, int w, int h, int dw, int dh, int x0, int y0, int ow, int oh) {
+        int[] xs = nearestTable(w, dw);
+        int[] ys = nearestTable(h, dh);
+        int[] out = new int[ow * oh];
+        for (int y = 0; y < oh; y++) {
+            int row = ys[y0 + y] * w;
+            for (int x = 0; x < ow; x++) {
+                out[y * ow + x] = src[row + xs[x0 + x]];
+            }
+        }
+        return out;
+    }
+
+    static int[] nearestTable(int in, int out) {
+        double step = (double) in / out;
+        double pos = step * 0.5;
+        int[] table = new int[out];
+        for (int i = 0; i < out; i++) {
+            // Pillow leaves a pixel whose coordinate falls outside the source unwritten; with pos < in that
+            // cannot happen for a plain resize, so clamping only guards against it.
+            table[i] = Math.min(in - 1, Math.max(0, (int) pos));
+            pos += step;
+        }
+        return table;
+    }
+
+    /** Filter windows of one axis: for output i, source pixels {@code start[i] ..< start[i] + count[i]}. */
+    private record Coefficients(int[] start, int[] count, int[][] weights) {
+    }
+
+    /**
+     * Pillow's coefficients for a triangle (bilinear) filter: support 1 widened by max(in/out, 1); centre of
+     * output i at {@code (i + 0.5) * scale}; window from {@code (int) (centre - support + 0.5)} (clamped to 0) to
+     * {@code (int) (centre + support + 0.5)} (clamped to in); weights {@code tri((x - centre + 0.5) / filterscale)}
+     * normalised to sum 1, then converted to fixed point rounding half away from zero.
+     */
+    static Coefficients coefficients(int in, int out, int from, int count) {
+        double scale = (double) in / out;
+        double filterscale = Math.max(scale, 1.0);
+        double support = 1.0 * filterscale;
+        int[] start = new int[count];
+        int[] len = new int[count];
+        int[][] weights = new int[count][];
+        for (int j = 0; j < count; j++) {
+            int i = from + j;
+            double center = (i + 0.5) * scale;
+            double ss = 1.0 / filterscale;
+            int xmin = (int) (center - support + 0.5);
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > in) {
+                xmax = in;
+            }
+            xmax -= xmin;
+            double[] k = new double[xmax];
+            double ww = 0.0;
+            for (int x = 0; x < xmax; x++) {
+                double wgt = triangle((x + xmin - center + 0.5) * ss);
+                k[x] = wgt;
+                ww += wgt;
+            }
+            int[] fixed = new int[xmax];
+            for (int x = 0; x < xmax; x++) {
+                double v = ww != 0.0 ? k[x] / ww : k[x];
+                fixed[x] = v < 0 ? (int) (-0.5 + v * (1 << PRECISION_BITS)) : (int) (0.5 + v * (1 << PRECISION_BITS));
+            }
+            start[j] = xmin;
+            len[j] = xmax;
+            weights[j] = fixed;
+        }
+        return new Coefficients(start, len, weights);
+    }
+
+    private static double triangle(double x) {
+        if (x < 0.0) {
+            x = -x;
+        }
+        return x < 1.0 ? 1.0 - x : 0.0;
+    }
+
+    /** Rounds a fixed-point sum to 0..255 as Pillow's {@code clip8} does. */
+    private static int clip8(int v) {
+        if (v >= (1 << PRECISION_BITS << 8)) {
+            return 255;
+        }
+        if (v <= 0) {
+            return 0;
+        }
+        return v >> PRECISION_BITS;
+    }
+
+    /**
+     * Pillow's two-pass resample: horizontal pass (only when the width changes) over the source rows the vertical
+     * pass needs, rounded to 8 bits; then the vertical pass (only when the height changes), rounded to 8 bits.
+     */
+    private static int[] bilinear(int[] src, int w, int h, int dw, int dh, int x0, int y0, int ow, int oh) {
+        Coefficients vert = dh != h ? coefficients(h, dh, y0, oh) : null;
+        int rowFirst;
+        int rowEnd;
+        if (vert != null) {
+            rowFirst = vert.start()[0];
+            rowEnd = vert.start()[oh - 1] + vert.count()[oh - 1];
+        } else {
+            rowFirst = y0;
+            rowEnd = y0 + oh;
+        }
+        int rows = rowEnd - rowFirst;
+        int[] temp;
+        if (dw != w) {
+            Coefficients horiz = coefficients(w, dw, x0, ow);
+            temp = new int[rows * ow];
+            for (int r = 0; r < rows; r++) {
+                int in = (rowFirst + r) * w;
+                for (int x = 0; x < ow; x++) {
+                    int s = horiz.start()[x];
+                    int[] k = horiz.weights()[x];
+                    int sr = HALF;
+                    int sg = HALF;
+                    int sb = HALF;
+                    for (int t = 0; t < k.length; t++) {
+                        int p = src[in + s + t];
+                        sr += ((p >>> 16) & 0xFF) * k[t];
+                        sg += ((p >>> 8) & 0xFF) * k[t];
+                        sb += (p & 0xFF) * k[t];
+                    }
+                    temp[r * ow + x] = (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);
+                }
+            }
+        } else {
+            temp = new int[rows * ow];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(src, (rowFirst + r) * w + x0, temp, r * ow, ow);
+            }
+        }
+        if (vert == null) {
+            return temp; // rows == oh: the window rows themselves
+        }
+        int[] out = new int[ow * oh];
+        for (int y = 0; y < oh; y++) {
+            int s = vert.start()[y] - rowFirst;
+            int[] k = vert.weights()[y];
+            for (int x = 0; x < ow; x++) {
+                int sr = HALF;
+                int sg = HALF;
+                int sb = HALF;
+                for (int t = 0; t < k.length; t++) {
+                    int p = temp[(s + t) * ow + x];
+                    sr += ((p >>> 16) & 0xFF) * k[t];
+                    sg += ((p >>> 8) & 0xFF) * k[t];
+                    sb += (p & 0xFF) * k[t];
+                }
+                out[y * ow + x] = (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);
+            }
+        }
+        return out;
+    }
+}
