@@ -59,9 +59,19 @@ public final class ImageSearchCli implements Callable<Integer> {
         this.models = Objects.requireNonNull(models, "models");
     }
 
-    public static void main(String[] args) {
+    /** Stack of the thread that runs commands; see {@link #main}. */
+    static final long STACK_BYTES = 64L << 20;
+
+    public static void main(String[] args) throws InterruptedException {
         CliLogging.configure(CliLogging.verboseRequested(args)); // before any library logger exists
-        System.exit(commandLine(new ImageSearchCli()).execute(args));
+        // ONNX Runtime's session creation (native code) overflowed the launcher's 1 MB main-thread stack and
+        // crashed the JVM with SIGSEGV when the class path was long, so commands run on a thread with room.
+        int[] exit = {EXIT_ERROR};
+        Thread worker = new Thread(null, () -> exit[0] = commandLine(new ImageSearchCli()).execute(args),
+                "imagesearch", STACK_BYTES);
+        worker.start();
+        worker.join();
+        System.exit(exit[0]);
     }
 
     /** A configured command line around {@code cli}: error handlers, case-insensitive enum values. */

@@ -1,5 +1,6 @@
 package dev.imagesearch.cli;
 
+import dev.imagesearch.onnx.ModelCatalog;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -7,7 +8,7 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     /** The model used when {@code --model} is not given. */
-    public static final String DEFAULT_MODEL = "efficientnet-lite0";
+    public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_MODEL;
 
     @Option(names = "--model", paramLabel = "NAME|PATH", defaultValue = "${env:IMAGESEARCH_MODEL:-" + DEFAULT_MODEL + "}",
             description = "Model: a name listed by 'imagesearch models', a model directory or an .onnx file "
@@ -15,12 +16,13 @@ public final class ModelOptions {
     String model;
 
     @Option(names = "--model-dir", paramLabel = "DIR",
-            description = "Where models are looked up by name (default: <cache>/models, where <cache> is "
-                    + "$IMAGESEARCH_CACHE or ~/.cache/imagesearch).")
+            description = "Where models are looked up by name (default: $IMAGESEARCH_MODELS, else "
+                    + "$IMAGESEARCH_CACHE/models, else ~/.cache/imagesearch/models).")
     Path modelDirectory;
 
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "Preprocessing preset for a bare .onnx file that has no model.properties beside it.")
+            description = "Preprocessing preset for a bare .onnx file (required for one), or to override a "
+                    + "model's own preset.")
     String preset;
 
     /** The catalog directory to use with {@code source}. */

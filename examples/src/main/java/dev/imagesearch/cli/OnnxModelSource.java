@@ -1,62 +1,50 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.embed.Embedder;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.onnx.ModelCatalog;
+import dev.imagesearch.onnx.ModelDescriptor;
+import dev.imagesearch.onnx.UnknownModelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
-import java.util.stream.Stream;
 
-/** Models from the ONNX model catalog ({@code <cache>/models/<name>/model.onnx + model.properties}). */
+/** Models from the ONNX model catalog ({@code <dir>/<name>/model.properties} + the model file). */
 final class OnnxModelSource implements ModelSource {
 
     @Override
     public Path defaultDirectory() {
-        String cache = System.getenv("IMAGESEARCH_CACHE");
-        return (cache == null || cache.isBlank() ? Path.of(System.getProperty("user.home"), ".cache", "imagesearch")
-                : Path.of(cache)).resolve("models");
+        return ModelCatalog.defaultDirectory();
     }
 
     @Override
     public Embedder load(Path directory, String nameOrPath, String preset) {
-        throw CliException.failure("the ONNX embedder is not merged yet", null); // TODO(wt-onnx)
+        ModelCatalog catalog = ModelCatalog.at(directory);
+        try {
+            return preset == null ? catalog.load(nameOrPath) : catalog.load(nameOrPath, preset);
+        } catch (UnknownModelException e) {
+            throw CliException.usage(e.getMessage());
+        } catch (IllegalArgumentException e) { // an unknown preset
+            throw CliException.usage("--preset " + preset + ": " + e.getMessage());
+        } catch (EmbeddingException e) { // the model exists but cannot be loaded; the message says why
+            throw CliException.failure(e.getMessage(), e);
+        }
     }
 
-    /** Reads each {@code model.properties} directly: listing must not load (and validate) every model. */
+    /** Every model of the catalog; one with an unreadable descriptor is listed with the reason. */
     @Override
     public List<ModelInfo> list(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
+        ModelCatalog catalog = ModelCatalog.at(directory);
         List<ModelInfo> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(directory)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                Path props = dir.resolve("model.properties");
-                if (!Files.isRegularFile(props)) {
-                    continue;
-                }
-                Properties p = new Properties();
-                try (Reader r = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
-                    p.load(r);
-                }
-                int dimension;
-                try {
-                    dimension = Integer.parseInt(p.getProperty("dimension", "0").trim());
-                } catch (NumberFormatException e) {
-                    dimension = 0;
-                }
-                out.add(new ModelInfo(p.getProperty("name", dir.getFileName().toString()).trim(), dimension,
-                        p.getProperty("preset", "").trim(), dir, p.getProperty("description", "").trim()));
+        for (String name : catalog.names()) {
+            Path dir = directory.resolve(name);
+            try {
+                ModelDescriptor d = catalog.describe(name);
+                out.add(new ModelInfo(d.name(), d.dimension(), d.preset(), dir, d.description()));
+            } catch (EmbeddingException e) {
+                out.add(new ModelInfo(name, 0, "(invalid: " + e.getMessage() + ")", dir, ""));
             }
-        } catch (IOException e) {
-            throw CliException.failure("cannot list models in " + directory + ": " + e.getMessage(), e);
         }
-        out.sort(Comparator.comparing(ModelInfo::name));
         return out;
     }
 }
