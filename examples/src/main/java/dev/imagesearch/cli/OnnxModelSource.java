@@ -24,8 +24,9 @@ final class OnnxModelSource implements ModelSource {
             return preset == null ? catalog.load(nameOrPath) : catalog.load(nameOrPath, preset);
         } catch (UnknownModelException e) {
             throw CliException.usage(e.getMessage());
-        } catch (IllegalArgumentException e) { // an unknown preset
-            throw CliException.usage("--preset " + preset + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) { // an unknown preset, or a malformed path
+            throw CliException.usage((preset != null ? "--preset " + preset + ": " : "--model " + nameOrPath + ": ")
+                    + e.getMessage());
         } catch (EmbeddingException e) { // the model exists but cannot be loaded; the message says why
             throw CliException.failure(e.getMessage(), e);
         }

@@ -102,6 +102,20 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void unknownModelOfTheRealCatalogIsOneUsageLine() throws IOException {
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        CliRun r = CliRun.run(new OnnxModelSource(), "index", photos.toString(), "--model", "nonesuch",
+                "--model-dir", models.toString(), "--data", data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("imagesearch: error: Unknown model 'nonesuch'").contains(models.toString());
+        CliRun preset = CliRun.run(new OnnxModelSource(), "index", photos.toString(), "--model",
+                photos.resolve("p0.png").toString(), "--preset", "no-such-preset", "--data", data.toString());
+        assertThat(preset.exitCode()).as(preset.toString()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(preset.err()).startsWith("imagesearch: error: --preset no-such-preset: ").contains("efficientnet");
+    }
+
+    @Test
     void remoteBackendsAreRefusedClearly() {
         CliRun milvus = index("--store", "milvus://localhost:19530");
         assertThat(milvus.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
