@@ -1,0 +1,176 @@
+package dev.imagesearch.cli;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.store.CollectionMismatchException;
+import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code imagesearch} command: index image files and find similar ones. See {@code docs/CLI.md}.
+ *
+ * <p>Errors a user can fix print one line, {@code imagesearch: error: ...}, and no stack trace unless
+ * {@code --verbose} is given.
+ */
+@Command(name = "imagesearch", mixinStandardHelpOptions = true, versionProvider = ImageSearchCli.Version.class,
+        description = "Index image files and find visually similar images with a pretrained ONNX model.",
+        subcommands = {IndexCommand.class, SimilarCommand.class, ModelsCommand.class, CountCommand.class,
+                RemoveCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success (index: also when some files failed; they are listed)",
+                "1:error while running (model, store, I/O, data directory in use)",
+                "2:usage error (bad option, missing file, unknown model)",
+                "3:index: every file failed"})
+public final class ImageSearchCli implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_ERROR = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_ALL_FAILED = 3;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show debug logging and stack traces of errors.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    private final ModelSource models;
+
+    /** The CLI with the ONNX model catalog. */
+    public ImageSearchCli() {
+        this(new OnnxModelSource());
+    }
+
+    /** The CLI with another model source (tests). */
+    public ImageSearchCli(ModelSource models) {
+        this.models = Objects.requireNonNull(models, "models");
+    }
+
+    /** Stack of the thread that runs commands; see {@link #main}. */
+    static final long STACK_BYTES = 64L << 20;
+
+    public static void main(String[] args) throws InterruptedException {
+        CliLogging.configure(CliLogging.verboseRequested(args)); // before any library logger exists
+        // ONNX Runtime's session creation (native code) overflowed the launcher's 1 MB main-thread stack and
+        // crashed the JVM with SIGSEGV when the class path was long, so commands run on a thread with room.
+        int[] exit = {EXIT_ERROR};
+        Thread worker = new Thread(null, () -> exit[0] = commandLine(new ImageSearchCli()).execute(args),
+                "imagesearch", STACK_BYTES);
+        worker.start();
+        worker.join();
+        System.exit(exit[0]);
+    }
+
+    /** A configured command line around {@code cli}: error handlers, case-insensitive enum values. */
+    public static CommandLine commandLine(ImageSearchCli cli) {
+        CommandLine cl = new CommandLine(cli);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(),
+                "a command is required: index, similar, models, count or remove");
+    }
+
+    ModelSource models() {
+        return models;
+    }
+
+    /**
+     * Loads the model and opens the index.
+     *
+     * @param batch   files per batch, or 0 for the model's preferred size
+     * @param threads decoding threads, or 0 for one per processor
+     */
+    ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
+        ImageSearch.Builder builder = ImageSearch.builder().batchSize(batch).decodeThreads(threads);
+        store.configure(builder); // refuses unsupported backends before the model is loaded
+        Embedder embedder = models.load(model.directory(models), model.model, model.preset);
+        try {
+            return builder.embedder(embedder).build();
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+    }
+
+    /** Prints one error line, with the stack trace only when asked for. */
+    static void printError(CommandLine cl, ParseResult parsed, Throwable e, String message) {
+        PrintWriter err = cl.getErr();
+        err.println(cl.getColorScheme().errorText("imagesearch: error: " + message));
+        if (isVerbose(parsed)) {
+            e.printStackTrace(err); // asked for with --verbose
+        }
+        err.flush();
+    }
+
+    private static boolean isVerbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Maps exceptions from commands to one line and an exit code. */
+    static final class ErrorHandler implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
+            if (e instanceof CliException c) {
+                printError(cl, parsed, e, c.getMessage());
+                return c.exitCode();
+            }
+            if (e instanceof CollectionMismatchException) {
+                printError(cl, parsed, e, e.getMessage());
+                return EXIT_ERROR;
+            }
+            String message = e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getName() : e.getMessage();
+            if (!isVerbose(parsed)) {
+                message += " (run with --verbose for details)";
+            }
+            printError(cl, parsed, e, message);
+            return EXIT_ERROR;
+        }
+    }
+
+    /** Argument errors: one line naming the problem and where to read more; exit code 2. */
+    static final class UsageErrorHandler implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException e, String[] args) {
+            CommandLine cl = e.getCommandLine();
+            String name = cl.getCommandSpec().qualifiedName();
+            printError(cl, cl.getParseResult(), e, e.getMessage() + " (see '" + name + " --help')");
+            return EXIT_USAGE;
+        }
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ImageSearchCli.class.getPackage().getImplementationVersion();
+            return new String[] {"imagesearch " + (v != null ? v : "(development build)"),
+                    "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
+                            + System.getProperty("os.arch")};
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.imagesearch.cli;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.IndexReport;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code imagesearch index DIR|FILE...}: embeds and stores image files, skipping those already indexed. */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = {"Index image files. Directories are searched recursively for "
+                + "jpg, jpeg, png, gif, bmp, webp, tif, tiff and wbmp files; files named explicitly are indexed "
+                + "whatever their extension.",
+                "Files already indexed with the same content are skipped, so running it again only does new work. "
+                        + "A file that cannot be read or decoded is listed in the summary and the rest go on."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done (some files may have failed; they are listed)", "1:error", "2:usage error",
+                "3:every file failed"})
+final class IndexCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ImageSearchCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR|FILE", description = "Directories and image files to index.")
+    List<Path> inputs;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Images embedded together (default: the model's preferred batch size).")
+    Integer batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Image decoding threads (default: one per CPU).")
+    Integer threads;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "Progress on stderr: auto (a bar on a terminal, a line every 5 s otherwise), bar, lines "
+                    + "or none (default: ${DEFAULT-VALUE}).")
+    Progress.Mode progress;
+
+    @Override
+    public Integer call() {
+        if (batch != null && batch < 1) {
+            throw CliException.usage("--batch must be at least 1, was " + batch);
+        }
+        if (threads != null && threads < 1) {
+            throw CliException.usage("--threads must be at least 1, was " + threads);
+        }
+        List<Path> files = collect(inputs);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ImageSearch search = root.open(model, store, batch == null ? 0 : batch, threads == null ? 0 : threads)) {
+            err.println("imagesearch: indexing " + files.size() + (files.size() == 1 ? " file" : " files")
+                    + " with " + search.embedder().name() + " into " + store.describe());
+            err.flush();
+            Progress bar = new Progress(err, files.size(), progress, System::nanoTime);
+            IndexReport report;
+            try {
+                report = search.index(files, bar);
+            } finally {
+                bar.finish();
+            }
+            printSummary(out, report);
+            return exitCode(report);
+        }
+    }
+
+    /** 3 when there was something to index and all of it failed; else 0. */
+    static int exitCode(IndexReport report) {
+        return report.total() > 0 && report.failed() == report.total()
+                ? ImageSearchCli.EXIT_ALL_FAILED : ImageSearchCli.EXIT_OK;
+    }
+
+    static void printSummary(PrintWriter out, IndexReport r) {
+        double seconds = r.elapsed().toNanos() / 1e9;
+        out.printf(Locale.ROOT, "indexed:   %d (%d embedded, %d reused a stored vector)%n", r.indexed(),
+                r.embedded(), r.indexed() - r.embedded());
+        out.printf(Locale.ROOT, "unchanged: %d%n", r.unchanged());
+        out.printf(Locale.ROOT, "failed:    %d%n", r.failed());
+        for (var f : r.failures()) {
+            out.println("  " + f.path() + ": " + f.reason());
+        }
+        out.printf(Locale.ROOT, "elapsed:   %.1f s (%s img/s)%n", seconds,
+                Progress.rate(r.total(), r.elapsed().toNanos()));
+        out.flush();
+    }
+
+    /**
+     * Expands the arguments into files, in argument order, each once: directories recursively (image extensions
+     * only, sorted), files as given.
+     */
+    static List<Path> collect(List<Path> inputs) {
+        Set<Path> files = new LinkedHashSet<>();
+        for (Path input : inputs) {
+            if (Files.isDirectory(input)) {
+                try (Stream<Path> found = ImageSearch.listImages(input)) {
+                    found.forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                } catch (UncheckedIOException e) {
+                    throw CliException.failure("cannot list " + input + ": " + e.getCause().getMessage(), e);
+                }
+            } else if (Files.exists(input)) {
+                files.add(input.toAbsolutePath().normalize());
+            } else {
+                throw CliException.usage("no such file or directory: " + input);
+            }
+        }
+        return new ArrayList<>(files);
+    }
+}

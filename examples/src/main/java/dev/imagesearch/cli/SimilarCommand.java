@@ -1,0 +1,129 @@
+package dev.imagesearch.cli;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.Match;
+import dev.imagesearch.image.ImageDecodeException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code imagesearch similar IMAGE...}: the indexed images most similar to each query image. */
+@Command(name = "similar", mixinStandardHelpOptions = true,
+        description = "Find the indexed images most similar to each query image (which need not be indexed).")
+final class SimilarCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    enum Format { TABLE, JSON }
+
+    @ParentCommand
+    ImageSearchCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Query image files.")
+    List<Path> queries;
+
+    @Option(names = {"-k", "--top"}, paramLabel = "N", defaultValue = "10",
+            description = "Number of results per query (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output on stdout: table or json (default: ${DEFAULT-VALUE}). json prints one array of "
+                    + "query objects; the schema is in docs/CLI.md.")
+    Format format;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML page with thumbnails of each query and its results.")
+    Path html;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    StoreOptions store;
+
+    @Override
+    public Integer call() {
+        if (k < 1) {
+            throw CliException.usage("-k must be at least 1, was " + k);
+        }
+        for (Path q : queries) {
+            if (!Files.isRegularFile(q)) {
+                throw CliException.usage((Files.exists(q) ? "not a file: " : "no such file: ") + q);
+            }
+        }
+        if (html != null && html.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(html.toAbsolutePath().getParent())) {
+            throw CliException.usage("--html " + html + ": the directory " + html.toAbsolutePath().getParent()
+                    + " does not exist");
+        }
+        store.requireExistingIndex();
+        List<QueryResult> results = new ArrayList<>();
+        try (ImageSearch search = root.open(model, store, 0, 1)) {
+            if (search.count() == 0) {
+                spec.commandLine().getErr().println("imagesearch: the index is empty (run 'imagesearch index' "
+                        + "with the same --model and --data first)");
+            }
+            for (Path q : queries) {
+                List<Match> matches;
+                try {
+                    matches = search.similar(q, k);
+                } catch (ImageDecodeException e) {
+                    throw CliException.failure("cannot read query image " + q + ": " + e.getMessage(), e);
+                }
+                results.add(QueryResult.of(ImageSearch.locationOf(q), search.embedder().name(), k, matches));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Format.JSON) {
+            out.println(QueryResult.toJson(results));
+        } else {
+            printTable(out, results);
+        }
+        out.flush();
+        if (html != null) {
+            writeHtml(results);
+        }
+        return ImageSearchCli.EXIT_OK;
+    }
+
+    static void printTable(PrintWriter out, List<QueryResult> results) {
+        boolean first = true;
+        for (QueryResult q : results) {
+            if (!first) {
+                out.println();
+            }
+            first = false;
+            out.println("query: " + q.query());
+            out.println("rank  score   location");
+            for (QueryResult.Hit hit : q.results()) {
+                out.printf(Locale.ROOT, "%4d  %.4f  %s%n", hit.rank(), hit.score(), hit.location());
+            }
+        }
+    }
+
+    private void writeHtml(List<QueryResult> results) {
+        String page = new HtmlReport(new Thumbnails()).render(results);
+        try {
+            Files.writeString(html, page, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw CliException.failure("cannot write " + html + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getErr().println("imagesearch: wrote " + html.toAbsolutePath());
+        spec.commandLine().getErr().flush();
+    }
+}

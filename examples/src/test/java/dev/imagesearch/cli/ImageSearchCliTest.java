@@ -1,0 +1,342 @@
+package dev.imagesearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesearch.ImageSearch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end with a fake model: arguments, exit codes, error lines, output formats. */
+class ImageSearchCliTest {
+
+    @TempDir
+    Path tmp;
+    Path photos;
+    Path data;
+
+    @BeforeEach
+    void pictures() throws IOException {
+        photos = Files.createDirectories(tmp.resolve("photos"));
+        Files.createDirectories(photos.resolve("sub"));
+        for (int i = 0; i < 5; i++) {
+            FakeModels.picture(photos.resolve("p" + i + ".png"), i);
+        }
+        FakeModels.picture(photos.resolve("sub/p5.jpg"), 5);
+        Files.writeString(photos.resolve("notes.txt"), "not an image, and not picked up by extension");
+        data = tmp.resolve("data");
+    }
+
+    private CliRun index(String... extra) {
+        List<String> args = new ArrayList<>(List.of("index", photos.toString(), "--model", "grid", "--data",
+                data.toString()));
+        args.addAll(List.of(extra));
+        return CliRun.fake(args.toArray(String[]::new));
+    }
+
+    private CliRun similar(String... args) {
+        List<String> all = new ArrayList<>(List.of("similar", "--model", "grid", "--data", data.toString()));
+        all.addAll(List.of(args));
+        return CliRun.fake(all.toArray(String[]::new));
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliRun r = CliRun.fake();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err()).startsWith("imagesearch: error: a command is required");
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void unknownOptionIsOneUsageLine() {
+        CliRun r = CliRun.fake("index", photos.toString(), "--bogus");
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err().lines()).containsExactly(
+                "imagesearch: error: Unknown option: '--bogus' (see 'imagesearch index --help')");
+    }
+
+    @Test
+    void missingParameterIsAUsageError() {
+        CliRun r = CliRun.fake("similar");
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err()).contains("IMAGE").startsWith("imagesearch: error: Missing required parameter");
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertThat(CliRun.fake("similar", "-k", "zero", "x.jpg").exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        CliRun k = similar("-k", "0", photos.resolve("p0.png").toString());
+        assertThat(k.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(k.err()).isEqualTo("imagesearch: error: -k must be at least 1, was 0\n");
+        CliRun batch = index("--batch", "0");
+        assertThat(batch.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(batch.err()).contains("--batch must be at least 1, was 0");
+        CliRun format = similar("--format", "xml", photos.resolve("p0.png").toString());
+        assertThat(format.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(format.err()).contains("xml").contains("TABLE, JSON");
+    }
+
+    @Test
+    void missingInputIsAUsageErrorBeforeAnythingIsOpened() {
+        CliRun r = CliRun.fake("index", tmp.resolve("nope").toString(), "--model", "grid", "--data", data.toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err()).isEqualTo("imagesearch: error: no such file or directory: " + tmp.resolve("nope") + "\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void unknownModelNamesTheAvailableOnes() {
+        CliRun r = CliRun.fake("index", photos.toString(), "--model", "resnet-9000", "--data", data.toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err()).isEqualTo("imagesearch: error: unknown model 'resnet-9000'; available: grid, grid-other\n");
+    }
+
+    @Test
+    void unknownModelOfTheRealCatalogIsOneUsageLine() throws IOException {
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        CliRun r = CliRun.run(new OnnxModelSource(), "index", photos.toString(), "--model", "nonesuch",
+                "--model-dir", models.toString(), "--data", data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("imagesearch: error: Unknown model 'nonesuch'").contains(models.toString());
+        CliRun preset = CliRun.run(new OnnxModelSource(), "index", photos.toString(), "--model",
+                photos.resolve("p0.png").toString(), "--preset", "no-such-preset", "--data", data.toString());
+        assertThat(preset.exitCode()).as(preset.toString()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(preset.err()).startsWith("imagesearch: error: --preset no-such-preset: ").contains("efficientnet");
+    }
+
+    @Test
+    void remoteBackendsAreRefusedClearly() {
+        CliRun milvus = index("--store", "milvus://localhost:19530");
+        assertThat(milvus.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(milvus.err()).contains("--store milvus://localhost:19530")
+                .contains("not available in this build");
+        CliRun redis = index("--ids", "redis://localhost:6379");
+        assertThat(redis.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(redis.err()).contains("Redis id map is not available in this build");
+        CliRun other = index("--store", "ftp://host:1");
+        assertThat(other.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(other.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or milvus://HOST:PORT");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void indexThenIndexAgain() {
+        CliRun first = index();
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("indexed:   6 (6 embedded, 0 reused a stored vector)")
+                .contains("unchanged: 0").contains("failed:    0");
+        assertThat(first.err()).contains("indexing 6 files with grid into " + data);
+        CliRun second = index();
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).contains("indexed:   0").contains("unchanged: 6");
+        CliRun count = CliRun.fake("count", "--model", "grid", "--data", data.toString());
+        assertThat(count.exitCode()).isZero();
+        assertThat(count.out()).isEqualTo("6\n");
+    }
+
+    @Test
+    void badFilesAreListedAndTheRestIndexed() throws IOException {
+        Files.writeString(photos.resolve("bad.jpg"), "this is text, not a JPEG");
+        Files.write(photos.resolve("empty.png"), new byte[0]);
+        CliRun r = index();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_OK);
+        assertThat(r.out()).contains("indexed:   6").contains("failed:    2")
+                .contains("  " + photos.resolve("bad.jpg") + ": not a supported image format (the file looks like text)")
+                .contains("  " + photos.resolve("empty.png") + ": empty file (0 bytes)");
+        assertThat(r.errorLines()).isZero();
+    }
+
+    @Test
+    void everyFileFailingHasItsOwnExitCode() throws IOException {
+        Path bad = Files.createDirectories(tmp.resolve("bad"));
+        Files.writeString(bad.resolve("bad.jpg"), "text");
+        Files.write(bad.resolve("empty.png"), new byte[0]);
+        CliRun r = CliRun.fake("index", bad.toString(), "--model", "grid", "--data", data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ALL_FAILED);
+        assertThat(r.out()).contains("failed:    2");
+    }
+
+    @Test
+    void emptyFolderIsNotAnError() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        CliRun r = CliRun.fake("index", empty.toString(), "--model", "grid", "--data", data.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("indexed:   0");
+    }
+
+    @Test
+    void explicitFilesAreIndexedOnceWhateverTheirName() throws IOException {
+        Path odd = FakeModels.picture(tmp.resolve("picture.png"), 9);
+        Path renamed = Files.copy(odd, tmp.resolve("picture.data"));
+        CliRun r = CliRun.fake("index", odd.toString(), renamed.toString(), odd.toString(), "--model", "grid",
+                "--data", data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // two paths, one content: two locations, one vector
+        assertThat(r.out()).contains("indexed:   2 (1 embedded, 1 reused a stored vector)");
+    }
+
+    @Test
+    void similarTable() {
+        index();
+        CliRun r = similar("-k", "3", photos.resolve("p2.png").toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).isEqualTo("query: " + photos.resolve("p2.png"));
+        assertThat(lines.get(1)).isEqualTo("rank  score   location");
+        assertThat(lines.get(2)).isEqualTo("   1  1.0000  " + photos.resolve("p2.png"));
+        assertThat(lines.get(3)).matches("   2  0\\.\\d{4}  " + photos + "/.*");
+        assertThat(lines.get(4)).startsWith("   3  ");
+    }
+
+    @Test
+    void similarJsonFollowsTheDocumentedSchema() throws IOException {
+        index();
+        CliRun r = similar("--format", "json", "-k", "4", photos.resolve("p1.png").toString(),
+                photos.resolve("sub/p5.jpg").toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.isArray()).isTrue();
+        assertThat(root).hasSize(2);
+        for (JsonNode q : root) {
+            assertThat(q.fieldNames()).toIterable().containsExactly("query", "model", "k", "results");
+            assertThat(q.get("model").asText()).isEqualTo("grid");
+            assertThat(q.get("k").isInt()).isTrue();
+            assertThat(q.get("k").asInt()).isEqualTo(4);
+            assertThat(q.get("results")).hasSize(4);
+            int rank = 1;
+            double previous = Double.MAX_VALUE;
+            for (JsonNode hit : q.get("results")) {
+                assertThat(hit.fieldNames()).toIterable()
+                        .containsExactly("rank", "location", "score", "id", "contentHash");
+                assertThat(hit.get("rank").asInt()).isEqualTo(rank++);
+                assertThat(hit.get("score").isNumber()).isTrue();
+                assertThat(hit.get("score").asDouble()).isLessThanOrEqualTo(previous);
+                previous = hit.get("score").asDouble();
+                assertThat(hit.get("id").isTextual()).isTrue();
+                assertThat(Long.parseLong(hit.get("id").asText())).isPositive();
+                assertThat(hit.get("contentHash").asText()).matches("[0-9a-f]{64}");
+                assertThat(Path.of(hit.get("location").asText())).isAbsolute().exists();
+            }
+        }
+        assertThat(root.get(0).get("query").asText()).isEqualTo(photos.resolve("p1.png").toString());
+        assertThat(root.get(0).get("results").get(0).get("location").asText())
+                .isEqualTo(photos.resolve("p1.png").toString());
+        assertThat(root.get(1).get("results").get(0).get("location").asText())
+                .isEqualTo(photos.resolve("sub/p5.jpg").toString());
+    }
+
+    @Test
+    void similarHtmlEmbedsThumbnailsAndEscapesNames() throws IOException {
+        Path tricky = FakeModels.picture(photos.resolve("a<b>&\"c'.png"), 11);
+        index();
+        Path html = tmp.resolve("report.html");
+        CliRun r = similar("-k", "3", "--html", html.toString(), tricky.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        String page = Files.readString(html, StandardCharsets.UTF_8);
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("<img src=\"data:image/jpeg;base64,")
+                .contains("a&lt;b&gt;&amp;&quot;c&#39;.png")
+                .doesNotContain("a<b>")
+                .doesNotContain("src=\"file:");
+        // the result links are file URIs, escaped for the attribute
+        assertThat(page).contains("href=\"" + HtmlReport.escape(tricky.toUri().toString()) + "\"");
+        // 1 query + 3 results, each an embedded image
+        assertThat(page.split("<img src=\"data:image/jpeg;base64,", -1)).hasSize(5);
+    }
+
+    @Test
+    void similarOnAMissingIndexSaysSo() {
+        CliRun r = similar(photos.resolve("p0.png").toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(r.err()).startsWith("imagesearch: error: no index at " + data.toAbsolutePath());
+        assertThat(r.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void similarOfAnUndecodableQueryIsOneLine() throws IOException {
+        index();
+        Path bad = Files.writeString(tmp.resolve("query.jpg"), "text");
+        CliRun r = similar(bad.toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(r.err()).isEqualTo("imagesearch: error: cannot read query image " + bad
+                + ": not a supported image format (the file looks like text)\n");
+    }
+
+    @Test
+    void mismatchedStoreIsOneLineAndVerboseAddsTheStackTrace() {
+        index();
+        CliRun r = CliRun.fake("count", "--model", FakeModels.GRID_OTHER, "--data", data.toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).startsWith("imagesearch: error: Collection 'grid' holds vectors with");
+        CliRun verbose = CliRun.fake("--verbose", "count", "--model", FakeModels.GRID_OTHER, "--data",
+                data.toString());
+        assertThat(verbose.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(verbose.err()).contains("CollectionMismatchException").contains("\tat ");
+        CliRun verboseAfter = CliRun.fake("count", "--verbose", "--model", FakeModels.GRID_OTHER, "--data",
+                data.toString());
+        assertThat(verboseAfter.err()).contains("\tat ");
+    }
+
+    @Test
+    void dataDirectoryInUseIsOneLine() {
+        index();
+        try (ImageSearch open = ImageSearch.builder().embedder(new FakeModels.GridEmbedder("v1"))
+                .dataDirectory(data).build()) {
+            CliRun r = CliRun.fake("count", "--model", "grid", "--data", data.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+            assertThat(r.err().lines()).hasSize(1);
+            assertThat(r.err()).startsWith("imagesearch: error: ").contains("already open")
+                    .contains("--verbose");
+            assertThat(open.count()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void removeForgetsFiles() {
+        index();
+        CliRun r = CliRun.fake("remove", photos.resolve("p0.png").toString(), photos.resolve("nope.png").toString(),
+                "--model", "grid", "--data", data.toString());
+        assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(r.out()).isEqualTo("removed " + photos.resolve("p0.png") + "\n");
+        assertThat(r.err()).isEqualTo("imagesearch: not in the index: " + photos.resolve("nope.png") + "\n");
+        assertThat(CliRun.fake("count", "--model", "grid", "--data", data.toString()).out()).isEqualTo("5\n");
+        CliRun again = CliRun.fake("remove", photos.resolve("p1.png").toString(), "--model", "grid", "--data",
+                data.toString());
+        assertThat(again.exitCode()).isZero();
+    }
+
+    @Test
+    void modelsListsTheCatalog() {
+        CliRun r = CliRun.fake("models");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "NAME  DIMENSION  PRESET  PATH",
+                "grid         48  grid4   /models/grid");
+    }
+
+    @Test
+    void versionAndHelp() {
+        CliRun version = CliRun.fake("--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("imagesearch ");
+        CliRun help = CliRun.fake("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("index").contains("similar").contains("models").contains("count")
+                .contains("remove").contains("Exit codes:");
+        CliRun indexHelp = CliRun.fake("index", "--help");
+        assertThat(indexHelp.out()).contains("--batch").contains("--threads").contains("--model")
+                .contains("--data").contains("--preset").contains("--store");
+    }
+}
