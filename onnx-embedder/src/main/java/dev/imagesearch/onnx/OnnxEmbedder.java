@@ -97,7 +97,7 @@ public final class OnnxEmbedder implements Embedder {
             if (b.intraOpThreads > 0) {
                 options.setIntraOpNumThreads(b.intraOpThreads);
             }
-            s = env.createSession(file.toString(), options);
+            s = createSessionOnLargeStack(env, file, options);
         } catch (OrtException e) {
             throw new EmbeddingException("ONNX Runtime cannot load model " + file + ": " + e.getMessage(), e);
         }
@@ -655,5 +655,41 @@ public final class OnnxEmbedder implements Embedder {
         public OnnxEmbedder build() {
             return new OnnxEmbedder(this);
         }
+    }
+
+    /**
+     * Creates the session on a thread with a large stack. ONNX Runtime's model loading and graph optimisation run
+     * native code on the calling thread, and it was seen to overflow a JVM launcher's default main-thread stack
+     * (a SIGSEGV that kills the JVM, depending on the class path length); a dedicated thread makes loading
+     * independent of the caller's stack size.
+     */
+    private static OrtSession createSessionOnLargeStack(OrtEnvironment env, Path file,
+                                                        OrtSession.SessionOptions options) throws OrtException {
+        OrtSession[] session = new OrtSession[1];
+        Throwable[] failure = new Throwable[1];
+        Thread loader = new Thread(null, () -> {
+            try {
+                session[0] = env.createSession(file.toString(), options);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "imagesearch-onnx-load", 64L << 20);
+        loader.start();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddingException("Interrupted while loading model " + file, e);
+        }
+        if (failure[0] instanceof OrtException oe) {
+            throw oe;
+        }
+        if (failure[0] instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure[0] instanceof Error err) {
+            throw err;
+        }
+        return session[0];
     }
 }
