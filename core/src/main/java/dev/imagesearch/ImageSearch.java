@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * by the batch, not the folder. After each batch the vectors and then the id map are flushed; a crash between the
  * two leaves at most a vector without a location, which searches skip and the next {@code index} reuses.
  *
+ * <p>Several models can run side by side ({@link Builder#addEmbedder}): each image is read and decoded once, every
+ * model embeds it into its own collection, and all models share the id map. A file is unchanged only when every
+ * model has its vector, so adding a model later embeds just what it is missing. {@code similar(image, k)} searches
+ * with the primary (first) model; {@link #similar(IndexedModel, BufferedImage, int)} with any other.
+ *
  * <p>An {@code ImageSearch} owns the embedder, store and id map it is built with and closes them in
  * {@link #close()}. Its methods are thread-safe; indexing calls are serialised.
  */
@@ -69,9 +74,8 @@ public final class ImageSearch implements AutoCloseable {
     public static final Set<String> IMAGE_EXTENSIONS = Set.of(
             "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "wbmp");
 
-    private final Embedder embedder;
+    private final List<IndexedModel> models;
     private final VectorStore store;
-    private final VectorCollection collection;
     private final IdMapper ids;
     private final ImageDecoder decoder;
     private final int batchSize;
@@ -79,13 +83,13 @@ public final class ImageSearch implements AutoCloseable {
     private final Object indexLock = new Object();
     private boolean closed;
 
-    private ImageSearch(Builder b, VectorStore store, VectorCollection collection, IdMapper ids) {
-        this.embedder = b.embedder;
+    private ImageSearch(Builder b, VectorStore store, List<IndexedModel> models, IdMapper ids) {
+        this.models = List.copyOf(models);
         this.store = store;
-        this.collection = collection;
         this.ids = ids;
         this.decoder = new ImageDecoder(b.limits);
-        this.batchSize = b.batchSize > 0 ? b.batchSize : Math.max(1, embedder.preferredBatchSize());
+        this.batchSize = b.batchSize > 0 ? b.batchSize
+                : Math.max(1, models.stream().mapToInt(m -> m.embedder().preferredBatchSize()).min().orElse(8));
         int threads = b.decodeThreads > 0 ? b.decodeThreads : Runtime.getRuntime().availableProcessors();
         this.decodePool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "imagesearch-decode");
@@ -98,14 +102,34 @@ public final class ImageSearch implements AutoCloseable {
         return new Builder();
     }
 
-    /** The embedder in use. */
+    /** The embedder of the primary (first) model. */
     public Embedder embedder() {
-        return embedder;
+        return models.get(0).embedder();
     }
 
-    /** The vector collection of the embedder's model. */
+    /** The vector collection of the primary (first) model. */
     public VectorCollection collection() {
-        return collection;
+        return models.get(0).collection();
+    }
+
+    /** Every model, the primary one first. */
+    public List<IndexedModel> models() {
+        return models;
+    }
+
+    /**
+     * The model of that name.
+     *
+     * @throws IllegalArgumentException naming the available models if there is none of that name
+     */
+    public IndexedModel model(String name) {
+        for (IndexedModel m : models) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("No model '" + name + "' in this index; models: "
+                + models.stream().map(IndexedModel::name).toList());
     }
 
     /** The id map in use. */
@@ -149,7 +173,7 @@ public final class ImageSearch implements AutoCloseable {
                 indexBatch(batch, listener, c);
             }
             return new IndexReport(c.indexed, c.embedded, c.unchanged, c.failures,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start), c.partialFailures);
         }
     }
 
@@ -194,6 +218,7 @@ public final class ImageSearch implements AutoCloseable {
         int embedded;
         int unchanged;
         final List<IndexReport.Failure> failures = new ArrayList<>();
+        final List<IndexReport.Failure> partialFailures = new ArrayList<>();
     }
 
     /** One file on its way through a batch. */
@@ -203,19 +228,26 @@ public final class ImageSearch implements AutoCloseable {
         ContentId cid;
         byte[] bytes;
         BufferedImage image;
-        float[] vector;
+        /** Per model: the new vector, or null. */
+        float[][] vectors;
+        /** Per model: why it could not embed this image, or null. */
+        String[] modelFailures;
+        /** Why the whole file failed, or null. */
         String failure;
 
-        Item(Path path) {
+        Item(Path path, int models) {
             this.path = path;
             this.location = locationOf(path);
+            this.vectors = new float[models][];
+            this.modelFailures = new String[models];
         }
     }
 
     private void indexBatch(List<Path> paths, IndexListener listener, Counters c) {
+        int n = models.size();
         List<Item> items = new ArrayList<>(paths.size());
         for (Path p : paths) {
-            Item item = new Item(p);
+            Item item = new Item(p, n);
             try {
                 item.bytes = decoder.readFile(p);
                 item.cid = ContentId.of(item.bytes);
@@ -225,47 +257,74 @@ public final class ImageSearch implements AutoCloseable {
             items.add(item);
         }
         List<Item> ok = items.stream().filter(i -> i.failure == null).toList();
-        Set<Long> stored = collection.existing(ok.stream().map(i -> i.cid.id()).toList());
+        List<Long> okIds = ok.stream().map(i -> i.cid.id()).toList();
+        List<Set<Long>> stored = new ArrayList<>(n);
+        for (IndexedModel m : models) {
+            stored.add(okIds.isEmpty() ? Set.of() : m.collection().existing(okIds));
+        }
 
-        // Which items need the model: content not stored yet, first occurrence in this batch.
-        Map<Long, Item> toEmbed = new LinkedHashMap<>();
+        // Per model, the content it has no vector for yet (first occurrence in this batch embeds it).
+        List<Map<Long, Item>> toEmbed = new ArrayList<>(n);
+        for (int m = 0; m < n; m++) {
+            toEmbed.add(new LinkedHashMap<>());
+        }
         List<Item> toMap = new ArrayList<>();
         for (Item item : ok) {
             long id = item.cid.id();
+            boolean complete = true;
+            for (int m = 0; m < n; m++) {
+                if (!stored.get(m).contains(id)) {
+                    toEmbed.get(m).putIfAbsent(id, item);
+                    complete = false;
+                }
+            }
             Optional<ImageRecord> current = ids.lookup(item.location);
-            if (stored.contains(id) && current.isPresent() && current.get().id() == id) {
+            if (complete && current.isPresent() && current.get().id() == id) {
                 item.bytes = null;
                 c.unchanged++;
                 listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
                 continue;
             }
-            if (!stored.contains(id)) {
-                toEmbed.putIfAbsent(id, item);
-            }
             toMap.add(item);
         }
-        embed(new ArrayList<>(toEmbed.values()));
+        embedAll(toEmbed);
 
-        // 1. vectors, durable
-        List<VectorRecord> records = new ArrayList<>();
-        Set<Long> embeddedIds = new HashSet<>();
-        for (Item item : toEmbed.values()) {
-            if (item.failure == null) {
-                records.add(new VectorRecord(item.cid.id(), item.vector));
-                embeddedIds.add(item.cid.id());
+        // 1. vectors, durable, model by model
+        List<Set<Long>> embeddedIds = new ArrayList<>(n);
+        for (int m = 0; m < n; m++) {
+            List<VectorRecord> records = new ArrayList<>();
+            Set<Long> done = new HashSet<>();
+            for (Item item : toEmbed.get(m).values()) {
+                if (item.vectors[m] != null) {
+                    records.add(new VectorRecord(item.cid.id(), item.vectors[m]));
+                    done.add(item.cid.id());
+                }
             }
+            if (!records.isEmpty()) {
+                VectorCollection col = models.get(m).collection();
+                col.upsert(records);
+                col.flush();
+            }
+            embeddedIds.add(done);
         }
-        if (!records.isEmpty()) {
-            collection.upsert(records);
-            collection.flush();
-        }
-        // 2. locations, durable; items whose content failed to embed fail with the same reason
+        // 2. locations, durable, for content that has a vector in at least one model
         List<Long> replaced = new ArrayList<>();
         for (Item item : toMap) {
             long id = item.cid.id();
-            if (!stored.contains(id) && !embeddedIds.contains(id)) {
-                Item owner = toEmbed.get(id);
-                item.failure = item.failure != null ? item.failure : owner.failure;
+            boolean anyVector = false;
+            List<String> reasons = new ArrayList<>();
+            for (int m = 0; m < n; m++) {
+                if (stored.get(m).contains(id) || embeddedIds.get(m).contains(id)) {
+                    anyVector = true;
+                } else {
+                    Item owner = toEmbed.get(m).get(id);
+                    String why = owner.failure != null ? owner.failure : owner.modelFailures[m];
+                    reasons.add(n == 1 || owner.failure != null ? why : models.get(m).name() + ": " + why);
+                    item.modelFailures[m] = why;
+                }
+            }
+            if (!anyVector) {
+                item.failure = String.join("; ", new java.util.LinkedHashSet<>(reasons));
                 continue;
             }
             OptionalLong previous = ids.put(item.location, id, item.cid.contentHash());
@@ -276,8 +335,10 @@ public final class ImageSearch implements AutoCloseable {
         ids.flush();
         // 3. vectors of content no location points to any more
         if (!replaced.isEmpty()) {
-            collection.delete(replaced);
-            collection.flush();
+            for (IndexedModel m : models) {
+                m.collection().delete(replaced);
+                m.collection().flush();
+            }
         }
         for (Item item : items) {
             if (item.failure != null) {
@@ -286,7 +347,16 @@ public final class ImageSearch implements AutoCloseable {
                 LOG.warn("Skipped {}: {}", item.path, item.failure);
             } else if (toMap.contains(item)) {
                 c.indexed++;
-                if (toEmbed.get(item.cid.id()) == item) {
+                boolean embeddedHere = false;
+                for (int m = 0; m < n; m++) {
+                    embeddedHere |= toEmbed.get(m).get(item.cid.id()) == item && item.vectors[m] != null;
+                    if (item.modelFailures[m] != null) {
+                        c.partialFailures.add(new IndexReport.Failure(item.path, item.modelFailures[m],
+                                models.get(m).name()));
+                        LOG.warn("Model {} skipped {}: {}", models.get(m).name(), item.path, item.modelFailures[m]);
+                    }
+                }
+                if (embeddedHere) {
                     c.embedded++;
                 }
                 listener.fileDone(item.path, IndexListener.Outcome.INDEXED, null);
@@ -294,11 +364,31 @@ public final class ImageSearch implements AutoCloseable {
         }
     }
 
-    /** Decodes (in parallel) and embeds the items; failures are recorded on the items. */
-    private void embed(List<Item> items) {
-        if (items.isEmpty()) {
+    /** Decodes each needed image once (in parallel) and runs every model that needs it. */
+    private void embedAll(List<Map<Long, Item>> toEmbed) {
+        Map<Long, Item> needed = new LinkedHashMap<>();
+        for (Map<Long, Item> perModel : toEmbed) {
+            for (Item item : perModel.values()) {
+                needed.putIfAbsent(item.cid.id(), item);
+            }
+        }
+        if (needed.isEmpty()) {
             return;
         }
+        decodeAll(needed.values());
+        try {
+            for (int m = 0; m < models.size(); m++) {
+                List<Item> decoded = toEmbed.get(m).values().stream().filter(i -> i.image != null).toList();
+                embed(m, decoded);
+            }
+        } finally {
+            for (Item item : needed.values()) {
+                item.image = null;
+            }
+        }
+    }
+
+    private void decodeAll(Collection<Item> items) {
         List<Future<?>> decoding = new ArrayList<>(items.size());
         for (Item item : items) {
             decoding.add(decodePool.submit(() -> {
@@ -323,35 +413,37 @@ public final class ImageSearch implements AutoCloseable {
                 throw new IllegalStateException("Decoder crashed", e.getCause());
             }
         }
-        List<Item> decoded = items.stream().filter(i -> i.failure == null).toList();
+    }
+
+    /** Runs model {@code m} on decoded items; failures are recorded per item and model. */
+    private void embed(int m, List<Item> decoded) {
         if (decoded.isEmpty()) {
             return;
         }
+        IndexedModel model = models.get(m);
         try {
-            List<float[]> vectors = embedder.embedBatch(decoded.stream().map(i -> i.image).toList());
+            List<float[]> vectors = model.embedder().embedBatch(decoded.stream().map(i -> i.image).toList());
             for (int i = 0; i < decoded.size(); i++) {
-                decoded.get(i).vector = checkVector(vectors.get(i));
+                decoded.get(i).vectors[m] = checkVector(model, vectors.get(i));
             }
         } catch (RuntimeException batchFailure) {
             // Find out which image is at fault, one at a time, so the others still get indexed.
             for (Item item : decoded) {
                 try {
-                    item.vector = checkVector(embedder.embed(item.image));
+                    item.vectors[m] = checkVector(model, model.embedder().embed(item.image));
                 } catch (RuntimeException e) {
-                    item.failure = "embedding failed: " + e.getMessage();
+                    item.vectors[m] = null;
+                    item.modelFailures[m] = "embedding failed: " + e.getMessage();
                 }
-            }
-        } finally {
-            for (Item item : decoded) {
-                item.image = null;
             }
         }
     }
 
-    private float[] checkVector(float[] v) {
-        if (v == null || v.length != collection.spec().dimension()) {
+    private static float[] checkVector(IndexedModel model, float[] v) {
+        int dim = model.collection().spec().dimension();
+        if (v == null || v.length != dim) {
             throw new EmbeddingException("the embedder returned " + (v == null ? "no vector" : v.length
-                    + " values") + " but the collection has dimension " + collection.spec().dimension());
+                    + " values") + " but the collection has dimension " + dim);
         }
         return v;
     }
@@ -374,13 +466,30 @@ public final class ImageSearch implements AutoCloseable {
         if (k == 0) {
             return List.of();
         }
-        return similar(embedder.embed(RgbImages.toRgb(image)), k);
+        return similar(embedder().embed(RgbImages.toRgb(image)), k);
     }
 
-    /** The {@code k} indexed images nearest to a vector of this model, best first. */
+    /** The {@code k} indexed images nearest to a vector of the primary model, best first. */
     public List<Match> similar(float[] vector, int k) {
+        return similar(models.get(0), vector, k);
+    }
+
+    /** The {@code k} indexed images most similar to {@code image} according to one model, best first. */
+    public List<Match> similar(IndexedModel model, BufferedImage image, int k) {
+        Objects.requireNonNull(image, "image");
         checkK(k);
         ensureOpen();
+        if (k == 0) {
+            return List.of();
+        }
+        return similar(model, model.embedder().embed(RgbImages.toRgb(image)), k);
+    }
+
+    /** The {@code k} indexed images nearest to a vector of {@code model}, best first. */
+    public List<Match> similar(IndexedModel model, float[] vector, int k) {
+        checkK(k);
+        ensureOpen();
+        VectorCollection collection = model.collection();
         if (k == 0) {
             return List.of(); // the loop below only stops early once it has k > 0 hits
         }
@@ -428,42 +537,69 @@ public final class ImageSearch implements AutoCloseable {
                 return false;
             }
             if (after.get().locations().isEmpty()) {
-                collection.delete(List.of(after.get().id()));
-                collection.flush();
+                for (IndexedModel m : models) {
+                    m.collection().delete(List.of(after.get().id()));
+                    m.collection().flush();
+                }
             }
             return true;
         }
     }
 
     /**
-     * Checks that the vector collection and the id map agree: every mapped id has a vector and every vector has a
-     * location. Changes nothing.
+     * Checks that each model's vector collection and the id map agree: every mapped id has a vector and every
+     * vector has a location. Changes nothing. With several models the report is the union over models.
      */
     public Reconciler.Report verify() {
         synchronized (indexLock) { // a batch in progress has vectors whose locations are not written yet
             ensureOpen();
-            return new Reconciler(collection, ids).verify();
+            List<Reconciler.Report> reports = new ArrayList<>();
+            for (IndexedModel m : models) {
+                reports.add(new Reconciler(m.collection(), ids).verify());
+            }
+            return union(reports);
         }
     }
 
     /**
      * Repairs what a crash or an outage between the two writes of {@code index} leaves behind: deletes vectors that
-     * no location points to. Locations whose vector is missing are kept (the id map may be shared with other
-     * models' collections); the next {@code index} of those files embeds them again, since a file counts as
-     * unchanged only when its vector is present.
+     * no location points to, in every model's collection. Locations whose vector is missing are kept (the id map
+     * is shared by all models); the next {@code index} of those files embeds them again, since a file counts as
+     * unchanged only when every model has its vector.
      *
      * @return what was found before the repair
      */
     public Reconciler.Report repair() {
         synchronized (indexLock) {
             ensureOpen();
-            Reconciler.Report found = new Reconciler(collection, ids).verify();
-            if (!found.vectorsWithoutMapping().isEmpty()) {
-                collection.delete(found.vectorsWithoutMapping());
-                collection.flush();
+            List<Reconciler.Report> reports = new ArrayList<>();
+            for (IndexedModel m : models) {
+                Reconciler.Report found = new Reconciler(m.collection(), ids).verify();
+                if (!found.vectorsWithoutMapping().isEmpty()) {
+                    m.collection().delete(found.vectorsWithoutMapping());
+                    m.collection().flush();
+                }
+                reports.add(found);
             }
-            return found;
+            return union(reports);
         }
+    }
+
+    private static Reconciler.Report union(List<Reconciler.Report> reports) {
+        if (reports.size() == 1) {
+            return reports.get(0);
+        }
+        Set<Long> orphans = new java.util.LinkedHashSet<>();
+        Set<Long> missing = new java.util.LinkedHashSet<>();
+        long vectors = 0;
+        long mappings = 0;
+        for (Reconciler.Report r : reports) {
+            orphans.addAll(r.vectorsWithoutMapping());
+            missing.addAll(r.mappingsWithoutVector());
+            vectors += r.vectorsChecked();
+            mappings = Math.max(mappings, r.mappingsChecked());
+        }
+        return new Reconciler.Report(new ArrayList<>(orphans), new ArrayList<>(missing), vectors, mappings);
     }
 
     /** Number of distinct indexed images (one per content, whatever the number of locations). */
@@ -493,7 +629,9 @@ public final class ImageSearch implements AutoCloseable {
             closed = true;
             decodePool.shutdownNow();
             RuntimeException failure = null;
-            for (AutoCloseable c : new AutoCloseable[] {ids, store, embedder}) {
+            List<AutoCloseable> closing = new ArrayList<>(List.of(ids, store));
+            models.forEach(m -> closing.add(m.embedder()));
+            for (AutoCloseable c : closing) {
                 try {
                     c.close();
                 } catch (Exception e) {
@@ -516,6 +654,7 @@ public final class ImageSearch implements AutoCloseable {
      */
     public static final class Builder {
         private Embedder embedder;
+        private final List<Embedder> moreEmbedders = new ArrayList<>();
         private VectorStore store;
         private IdMapper ids;
         private Path dataDirectory = Path.of("imagesearch-data");
@@ -528,9 +667,19 @@ public final class ImageSearch implements AutoCloseable {
         private Builder() {
         }
 
-        /** The model that turns images into vectors. Required. */
+        /** The primary model that turns images into vectors. Required. */
         public Builder embedder(Embedder embedder) {
             this.embedder = embedder;
+            return this;
+        }
+
+        /**
+         * Adds another model. Each image is read and decoded once and every model embeds it into its own
+         * collection (named after the model). Adding a model to an existing index embeds only what it is missing.
+         * Default: none (only the primary model).
+         */
+        public Builder addEmbedder(Embedder another) {
+            this.moreEmbedders.add(Objects.requireNonNull(another, "embedder"));
             return this;
         }
 
@@ -552,7 +701,7 @@ public final class ImageSearch implements AutoCloseable {
             return this;
         }
 
-        /** Name of the vector collection. Default: the embedder's {@link Embedder#name()}. */
+        /** Name of the primary model's vector collection. Default: its {@link Embedder#name()}. Other models' collections are named after them. */
         public Builder collectionName(String name) {
             this.collectionName = name;
             return this;
@@ -592,17 +741,31 @@ public final class ImageSearch implements AutoCloseable {
             if (embedder == null) {
                 throw new IllegalStateException("An embedder is required: builder().embedder(...)");
             }
-            CollectionSpec spec = CollectionSpec
-                    .builder(collectionName != null ? collectionName : embedder.name(), embedder.dimension())
-                    .metric(metric)
-                    .fingerprint(embedder.fingerprint())
-                    .build();
+            List<Embedder> all = new ArrayList<>();
+            all.add(embedder);
+            all.addAll(moreEmbedders);
+            List<CollectionSpec> specs = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < all.size(); i++) {
+                Embedder e = all.get(i);
+                String name = i == 0 && collectionName != null ? collectionName : e.name();
+                if (!names.add(name)) {
+                    throw new IllegalArgumentException("Two models share the collection name '" + name
+                            + "'; give each model a distinct name");
+                }
+                specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(e.fingerprint())
+                        .build());
+            }
             VectorStore s = store != null ? store : EmbeddedVectorStore.open(dataDirectory);
             IdMapper m = null;
             try {
-                VectorCollection c = s.open(spec); // checks dimension, metric and model before anything is written
+                List<IndexedModel> models = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    // checks dimension, metric and model before anything is written
+                    models.add(new IndexedModel(specs.get(i).name(), all.get(i), s.open(specs.get(i))));
+                }
                 m = ids != null ? ids : EmbeddedIdMapper.open(dataDirectory);
-                return new ImageSearch(this, s, c, m);
+                return new ImageSearch(this, s, models, m);
             } catch (RuntimeException e) {
                 if (store == null) {
                     s.close();

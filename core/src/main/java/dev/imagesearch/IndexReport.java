@@ -14,11 +14,20 @@ import java.util.List;
  * @param unchanged files already indexed with the same content; nothing was written for them
  * @param failures  files that could not be indexed, each with its reason; the rest of the batch went on
  * @param elapsed   wall-clock time of the call
+ * @param partialFailures with several models: files that were indexed, but that one model could not embed
+ *                  (each with the model's name and the reason); the next {@code index} tries that model again
  */
-public record IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed) {
+public record IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed,
+                          List<Failure> partialFailures) {
 
     public IndexReport {
         failures = List.copyOf(failures);
+        partialFailures = List.copyOf(partialFailures);
+    }
+
+    /** A report of a single-model index call (no partial failures). */
+    public IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed) {
+        this(indexed, embedded, unchanged, failures, elapsed, List.of());
     }
 
     /** Number of files that failed. */
@@ -31,11 +40,21 @@ public record IndexReport(int indexed, int embedded, int unchanged, List<Failure
         return indexed + unchanged + failures.size();
     }
 
-    /** A file that could not be indexed. */
-    public record Failure(Path path, String reason) {
+    /**
+     * A file that could not be indexed, or (with {@code model} set) that one model could not embed.
+     *
+     * @param path   the file
+     * @param reason why, in words a user can act on
+     * @param model  the model that failed, or null when the whole file failed
+     */
+    public record Failure(Path path, String reason, String model) {
+        public Failure(Path path, String reason) {
+            this(path, reason, null);
+        }
+
         @Override
         public String toString() {
-            return path + ": " + reason;
+            return path + ": " + (model == null ? "" : model + ": ") + reason;
         }
     }
 }
