@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,12 @@ final class RecordLog implements Closeable {
     private static final int MAX_RECORD = 256 << 20;
     private static final int WRITE_THRESHOLD = 8 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RecordLog.class);
+    /**
+     * Files open in this JVM. File locks belong to the process, and on Linux closing <em>any</em> channel of a
+     * file drops all of the process's locks on it, so a second open in this process must be refused before it
+     * opens a channel of its own; hence one process-wide registry.
+     */
+    private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
 
     /** Receives each valid record while a log is replayed. */
     @FunctionalInterface
@@ -59,6 +67,7 @@ final class RecordLog implements Closeable {
     private FileLock lock;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long records;
+    private Path registered;
 
     private RecordLog(Path file, String kind) {
         this.file = file;
@@ -87,6 +96,9 @@ final class RecordLog implements Closeable {
 
     /** Reads only the header payload of an existing log, without locking or replaying it. */
     static byte[] readHeader(Path file, String kind) throws IOException {
+        if (OPEN_IN_THIS_PROCESS.contains(registryKey(file))) {
+            throw alreadyOpen(file, null);
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return readHeader(ch, file, kind);
         }
@@ -94,6 +106,11 @@ final class RecordLog implements Closeable {
 
     private void openAndReplay(byte[] newHeader, RecordVisitor visitor) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        Path key = registryKey(file);
+        if (!OPEN_IN_THIS_PROCESS.add(key)) {
+            throw alreadyOpen(file, null);
+        }
+        registered = key;
         if (!Files.exists(file)) {
             writeNewFile(file, kind, newHeader, null);
         }
@@ -101,7 +118,7 @@ final class RecordLog implements Closeable {
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            throw new IOException(file + " is already open in this process; close the other instance first", e);
+            throw alreadyOpen(file, e);
         }
         if (lock == null) {
             throw new IOException(file + " is in use by another process; close it first");
@@ -116,6 +133,17 @@ final class RecordLog implements Closeable {
             channel.force(true);
         }
         channel.position(validEnd);
+    }
+
+    private static IOException alreadyOpen(Path file, Throwable cause) {
+        return new IOException(file + " is already open in this process; close the other instance first", cause);
+    }
+
+    /** The same key for every spelling of a path (relative, via symbolic links) of one file. */
+    private static Path registryKey(Path file) throws IOException {
+        Path abs = file.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        return Files.isDirectory(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
     }
 
     private static byte[] readHeader(FileChannel ch, Path file, String kind) throws IOException {
@@ -362,6 +390,11 @@ final class RecordLog implements Closeable {
                 }
             } catch (IOException e) {
                 LOG.warn("closing {}: {}", file, e.toString());
+            } finally {
+                if (registered != null) {
+                    OPEN_IN_THIS_PROCESS.remove(registered);
+                    registered = null;
+                }
             }
         }
     }

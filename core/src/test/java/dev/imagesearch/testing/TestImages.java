@@ -1,0 +1,122 @@
+package dev.imagesearch.testing;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/** Generated test images: deterministic pictures and hand-made byte streams. */
+public final class TestImages {
+
+    private TestImages() {
+    }
+
+    /**
+     * A {@code size × size} picture of 4 × 4 blocks of colours drawn from {@code seed}: different seeds give
+     * clearly different pictures (and vectors), the same seed the same picture.
+     */
+    public static BufferedImage blocks(long seed, int size) {
+        Random r = new Random(seed * 7919 + 17);
+        int[] colours = new int[16];
+        for (int i = 0; i < colours.length; i++) {
+            colours[i] = r.nextInt(0x1000000);
+        }
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                img.setRGB(x, y, colours[(y * 4 / size) * 4 + x * 4 / size]);
+            }
+        }
+        return img;
+    }
+
+    /** Encodes an image with ImageIO ({@code png}, {@code jpg}, {@code bmp}, ...). */
+    public static byte[] encode(BufferedImage image, String format) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for " + format);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** PNG bytes of {@link #blocks}. */
+    public static byte[] png(long seed, int size) {
+        return encode(blocks(seed, size), "png");
+    }
+
+    /** Writes bytes to a file (creating parent directories) and returns the path. */
+    public static Path write(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(file, bytes);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A syntactically valid PNG that declares {@code width × height} RGB pixels but holds only a tiny IDAT: its
+     * header alone says "huge", so a decoder that checks limits first refuses it without allocating anything.
+     */
+    public static byte[] pngHeader(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height);
+        ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // 8-bit RGB, no interlace
+        chunk(out, "IHDR", ihdr.array());
+        // zlib stream of an empty stored block: 78 01 | 01 0000 ffff | adler32(empty) = 1
+        chunk(out, "IDAT", new byte[] {0x78, 0x01, 0x01, 0x00, 0x00, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 1});
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /**
+     * A JPEG with an APP1 Exif segment holding only the orientation tag, inserted right after SOI (where cameras
+     * put it).
+     */
+    public static byte[] jpegWithOrientation(BufferedImage image, int orientation) {
+        byte[] jpeg = encode(image, "jpg");
+        // TIFF, big-endian: header, IFD at 8 with one entry (0x0112 SHORT count 1 value), next IFD 0
+        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4);
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
+        tiff.putShort((short) 1);
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putInt(0);
+        byte[] exifHeader = {'E', 'x', 'i', 'f', 0, 0};
+        int segmentLength = 2 + exifHeader.length + tiff.capacity();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2); // SOI
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(segmentLength >> 8);
+        out.write(segmentLength & 0xFF);
+        out.writeBytes(exifHeader);
+        out.writeBytes(tiff.array());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+}
