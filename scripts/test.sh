@@ -18,7 +18,7 @@ bash scripts/provision.sh
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-test.XXXXXX")"
 cleanup() {
   set +e
-  [ -x scripts/milvus/stop.sh ] || [ -f scripts/milvus/stop.sh ] && bash scripts/milvus/stop.sh "$RUN_DIR/milvus" >/dev/null 2>&1
+  [ -n "${IMAGESEARCH_MILVUS_PID_FILE:-}" ] && bash scripts/milvus/stop.sh "$IMAGESEARCH_MILVUS_PID_FILE" --purge >/dev/null 2>&1
   [ -f scripts/redis/stop.sh ] && bash scripts/redis/stop.sh --dir "$RUN_DIR/redis" >/dev/null 2>&1
   rm -rf "$RUN_DIR"
 }
@@ -40,7 +40,7 @@ start_service() { # name script args...
   done <<< "$out"
 }
 if [ -f scripts/milvus/start.sh ]; then
-  start_service milvus scripts/milvus/start.sh "$RUN_DIR/milvus"
+  start_service milvus scripts/milvus/start.sh --run-dir "$RUN_DIR/milvus"
 fi
 if [ -f scripts/redis/start.sh ]; then
   start_service redis scripts/redis/start.sh --cluster --dir "$RUN_DIR/redis"

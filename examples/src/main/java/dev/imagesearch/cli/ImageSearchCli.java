@@ -4,6 +4,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -101,12 +102,19 @@ public final class ImageSearchCli implements Callable<Integer> {
      */
     ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
         ImageSearch.Builder builder = ImageSearch.builder().batchSize(batch).decodeThreads(threads);
-        store.configure(builder); // refuses unsupported backends before the model is loaded
-        Embedder embedder = models.load(model.directory(models), model.model, model.preset);
+        List<AutoCloseable> servers = store.configure(builder); // connects before the model is loaded
+        Embedder embedder;
+        try {
+            embedder = models.load(model.directory(models), model.model, model.preset);
+        } catch (RuntimeException e) {
+            StoreOptions.closeQuietly(servers);
+            throw e;
+        }
         try {
             return builder.embedder(embedder).build();
         } catch (RuntimeException e) {
             embedder.close();
+            StoreOptions.closeQuietly(servers);
             throw e;
         }
     }

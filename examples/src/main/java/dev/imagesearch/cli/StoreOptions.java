@@ -1,17 +1,20 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.milvus.MilvusVectorStore;
+import dev.imagesearch.redis.RedisIdMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * Where vectors and id → location links are kept. Today only the embedded store (files under {@code --data}) is
- * built in; {@code milvus://} and {@code redis://} URIs are recognised and refused with a clear message, so the
- * backends can be added later as one factory call each in {@link #configure}.
+ * Where vectors and id → location links are kept: the embedded files under {@code --data} (default), a Milvus
+ * server ({@code --store milvus://HOST:PORT[?token=..&db=..]}) and/or Redis ({@code --ids redis://HOST:PORT}).
  */
 public final class StoreOptions {
 
@@ -24,11 +27,13 @@ public final class StoreOptions {
     Path data;
 
     @Option(names = "--store", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_STORE:-embedded}",
-            description = "Vector store: 'embedded' (files under --data; default) or milvus://HOST:PORT.")
+            description = "Vector store: 'embedded' (files under --data; default) or milvus://HOST:PORT"
+                    + "[?token=T&db=NAME&index=FLAT|HNSW|IVF_FLAT|AUTOINDEX] (milvuss:// for TLS); env IMAGESEARCH_STORE.")
     String store;
 
     @Option(names = "--ids", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_IDS:-embedded}",
-            description = "Id map: 'embedded' (files under --data; default) or redis://HOST:PORT.")
+            description = "Id map: 'embedded' (files under --data; default) or redis://[[USER]:PASSWORD@]HOST:PORT"
+                    + "[/DB][?namespace=NS&prefix=P] (rediss:// for TLS; several hosts = a cluster); env IMAGESEARCH_IDS.")
     String ids;
 
     /** Whether everything lives in the embedded files under {@code --data}. */
@@ -48,21 +53,39 @@ public final class StoreOptions {
     }
 
     /**
-     * Points the builder at the chosen backends. Remote backends are plugged in here, one factory call each:
-     * {@code builder.vectorStore(MilvusVectorStore.connect(uri))} and {@code builder.idMapper(RedisIdMapper
-     * .connect(uri))}; the caller closes what it built if {@code build()} fails.
+     * Points the builder at the chosen backends, connecting to the servers. Returns what it opened, for the caller
+     * to close if {@code build()} fails (afterwards the {@code ImageSearch} owns them).
      */
-    void configure(ImageSearch.Builder builder) {
+    List<AutoCloseable> configure(ImageSearch.Builder builder) {
         builder.dataDirectory(data);
-        URI storeUri = parse("--store", store, "milvus");
-        URI idsUri = parse("--ids", ids, "redis");
-        if (storeUri != null) {
-            throw CliException.usage("--store " + store + ": the Milvus store is not available in this build; "
-                    + "use the embedded store (the default)");
+        URI storeUri = parse("--store", store, "milvus", "milvuss");
+        URI idsUri = parse("--ids", ids, "redis", "rediss");
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            if (storeUri != null) {
+                MilvusVectorStore milvus = MilvusVectorStore.fromUri(store.trim());
+                opened.add(milvus);
+                builder.vectorStore(milvus);
+            }
+            if (idsUri != null) {
+                RedisIdMapper redis = RedisIdMapper.fromUri(ids.trim(), null);
+                opened.add(redis);
+                builder.idMapper(redis);
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            closeQuietly(opened);
+            throw new CliException(ImageSearchCli.EXIT_ERROR, e.getMessage());
         }
-        if (idsUri != null) {
-            throw CliException.usage("--ids " + ids + ": the Redis id map is not available in this build; "
-                    + "use the embedded id map (the default)");
+    }
+
+    static void closeQuietly(List<AutoCloseable> opened) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already failing; the first error is the one to report
+            }
         }
     }
 
@@ -76,7 +99,7 @@ public final class StoreOptions {
     }
 
     /** Null for the embedded default, else a {@code scheme://host:port} URI of the expected scheme. */
-    private static URI parse(String option, String value, String scheme) {
+    private static URI parse(String option, String value, String scheme, String tlsScheme) {
         if (isEmbedded(value)) {
             return null;
         }
@@ -87,7 +110,7 @@ public final class StoreOptions {
             throw CliException.usage(option + " '" + value + "' is not a valid URI: " + e.getReason());
         }
         String s = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!s.equals(scheme) || uri.getHost() == null) {
+        if (!(s.equals(scheme) || s.equals(tlsScheme)) || uri.getAuthority() == null) {
             throw CliException.usage(option + " '" + value + "' is not supported: expected 'embedded' or "
                     + scheme + "://HOST:PORT");
         }

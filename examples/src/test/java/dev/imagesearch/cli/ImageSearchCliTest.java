@@ -116,14 +116,16 @@ class ImageSearchCliTest {
     }
 
     @Test
-    void remoteBackendsAreRefusedClearly() {
-        CliRun milvus = index("--store", "milvus://localhost:19530");
-        assertThat(milvus.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
-        assertThat(milvus.err()).contains("--store milvus://localhost:19530")
-                .contains("not available in this build");
-        CliRun redis = index("--ids", "redis://localhost:6379");
-        assertThat(redis.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
-        assertThat(redis.err()).contains("Redis id map is not available in this build");
+    void unreachableServersAndUnknownSchemesGiveOneClearLine() {
+        // Nothing listens on port 1: each backend must fail fast with one line naming the address.
+        CliRun milvus = index("--store", "milvus://127.0.0.1:1?connectTimeout=1&retries=0");
+        assertThat(milvus.exitCode()).as(milvus.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(milvus.err().lines()).hasSize(1);
+        assertThat(milvus.err()).startsWith("imagesearch: error: ").contains("127.0.0.1:1");
+        CliRun redis = index("--ids", "redis://127.0.0.1:1?connectTimeout=500");
+        assertThat(redis.exitCode()).as(redis.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(redis.err().lines()).hasSize(1);
+        assertThat(redis.err()).startsWith("imagesearch: error: ").contains("127.0.0.1:1");
         CliRun other = index("--store", "ftp://host:1");
         assertThat(other.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
         assertThat(other.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or milvus://HOST:PORT");

@@ -1,0 +1,90 @@
+package dev.imagesearch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.testing.TestResources;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reference article's deployment from the CLI: vectors in Milvus (exact FLAT index), id → path map in Redis,
+ * the real default model on the real sample photos. Its results must equal the embedded default's.
+ */
+class ArticleDeploymentIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void milvusPlusRedisGivesTheSameTopResultsAsTheEmbeddedStore() throws Exception {
+        Path model = TestResources.model("efficientnet-lite0");
+        Path sample = TestResources.existing(TestResources.cache().resolve("photos/sample"),
+                "sample photos (run scripts/photos/fetch.sh)");
+        String milvusUri = TestResources.setting("IMAGESEARCH_MILVUS_URI").replaceFirst("^http://", "milvus://");
+        String redisUri = TestResources.setting("IMAGESEARCH_REDIS_URI");
+        String run = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String store = milvusUri + "?index=FLAT&prefix=" + run + "_";
+        String ids = redisUri + "?namespace=" + run;
+        Path embedded = tmp.resolve("embedded");
+        Path remoteData = tmp.resolve("remote");
+
+        CliRun a = cli("index", sample.toString(), "--model", model.toString(), "--data", embedded.toString());
+        assertThat(a.exitCode()).as(a.toString()).isZero();
+        CliRun b = cli("index", sample.toString(), "--model", model.toString(), "--data", remoteData.toString(),
+                "--store", store, "--ids", ids);
+        assertThat(b.exitCode()).as(b.toString()).isZero();
+        assertThat(b.out()).contains("failed:    0");
+        CliRun again = cli("index", sample.toString(), "--model", model.toString(), "--data",
+                remoteData.toString(), "--store", store, "--ids", ids);
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("indexed:   0 (");
+
+        List<Path> queries;
+        try (Stream<Path> s = ImageSearch.listImages(sample)) {
+            queries = s.limit(6).toList();
+        }
+        List<String> args = new ArrayList<>(List.of("similar"));
+        queries.forEach(q -> args.add(q.toString()));
+        args.addAll(List.of("-k", "5", "--format", "json", "--model", model.toString()));
+        JsonNode local = json(cli(concat(args, "--data", embedded.toString())));
+        JsonNode remote = json(cli(concat(args, "--data", remoteData.toString(), "--store", store, "--ids", ids)));
+
+        assertThat(remote.size()).isEqualTo(queries.size());
+        for (int q = 0; q < queries.size(); q++) {
+            JsonNode l = local.get(q).get("results");
+            JsonNode r = remote.get(q).get("results");
+            assertThat(r.size()).isEqualTo(l.size()).isEqualTo(5);
+            assertThat(r.get(0).get("location").asText()).isEqualTo(queries.get(q).toAbsolutePath().toString());
+            for (int i = 0; i < l.size(); i++) {
+                assertThat(r.get(i).get("id").asText()).as("query %d rank %d", q, i + 1)
+                        .isEqualTo(l.get(i).get("id").asText());
+                assertThat(r.get(i).get("location").asText()).isEqualTo(l.get(i).get("location").asText());
+                assertThat(r.get(i).get("score").asDouble()).isCloseTo(l.get(i).get("score").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-3));
+            }
+        }
+    }
+
+    private static String[] concat(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    private static CliRun cli(String... args) {
+        return CliRun.run(new OnnxModelSource(), args);
+    }
+}
