@@ -38,10 +38,8 @@ def main():
                 print(f"  {kind:11s} {mod:14s} tests={t['tests']} failures={t['failures']} "
                       f"errors={t['errors']} skipped={t['skipped']}")
             if kind == "integration":
-                if mod in REQUIRED_IT_MODULES and os.path.isdir(os.path.join(ROOT, mod, "src", "test")) \
-                        and glob.glob(os.path.join(ROOT, mod, "src", "test", "**", "*IT.java"), recursive=True) \
-                        and t["tests"] == 0:
-                    problems.append(f"{mod}: no integration test ran")
+                if mod in REQUIRED_IT_MODULES and t["tests"] == 0:
+                    problems.append(f"{mod}: no integration test ran (servers, models or photos missing?)")
                 for s in skipped:
                     problems.append(f"{mod}: integration test skipped: {s}")
             if t["failures"] or t["errors"]:
