@@ -147,11 +147,9 @@ public final class ImageSearch implements AutoCloseable {
      * {@link IndexReport#failures()} with its reason and the rest go on. Returns when everything reported as
      * indexed is durable.
      *
-     * @throws dev.imagesearch.store.VectorStoreException if the store fails (for example a server outage); files
-     *         of earlier batches stay indexed, and running {@code index} again completes the rest without
-     *         duplicates
-     * @throws RuntimeException from the id map (for example {@code RedisIdMapException} on a Redis outage), with
-     *         the same guarantees; {@link #repair()} then removes vectors whose location was never written
+     * @throws IndexAbortedException if the vector store or the id map fails (for example a server outage): it
+     *         carries the report of what was completed and the files that were not stored, and its cause is the
+     *         backend's exception; running {@code index} again completes the rest without duplicates
      */
     public IndexReport index(Iterable<Path> paths, IndexListener listener) {
         Objects.requireNonNull(paths, "paths");
@@ -161,20 +159,34 @@ public final class ImageSearch implements AutoCloseable {
             ensureOpen();
             Counters c = new Counters();
             List<Path> batch = new ArrayList<>(batchSize);
+            Set<Path> settled = new HashSet<>(); // files of the current batch with an outcome
+            IndexListener tracking = (path, outcome, reason) -> {
+                settled.add(path);
+                listener.fileDone(path, outcome, reason);
+            };
             Iterator<Path> it = paths.iterator();
-            while (it.hasNext()) {
-                batch.add(it.next());
-                if (batch.size() == batchSize) {
-                    indexBatch(batch, listener, c);
+            while (it.hasNext() || !batch.isEmpty()) {
+                if (it.hasNext()) {
+                    batch.add(it.next());
+                }
+                if (batch.size() == batchSize || (!it.hasNext() && !batch.isEmpty())) {
+                    settled.clear();
+                    try {
+                        indexBatch(batch, tracking, c);
+                    } catch (RuntimeException e) {
+                        List<Path> notStored = batch.stream().filter(p -> !settled.contains(p)).toList();
+                        throw new IndexAbortedException(report(c, start), notStored, e);
+                    }
                     batch.clear();
                 }
             }
-            if (!batch.isEmpty()) {
-                indexBatch(batch, listener, c);
-            }
-            return new IndexReport(c.indexed, c.embedded, c.unchanged, c.failures,
-                    Duration.ofNanos(System.nanoTime() - start), c.partialFailures);
+            return report(c, start);
         }
+    }
+
+    private static IndexReport report(Counters c, long start) {
+        return new IndexReport(c.indexed, c.embedded, c.unchanged, c.failures,
+                Duration.ofNanos(System.nanoTime() - start), c.partialFailures);
     }
 
     /** Indexes every image file (by extension) under a directory, recursively, in a stable (sorted) order. */

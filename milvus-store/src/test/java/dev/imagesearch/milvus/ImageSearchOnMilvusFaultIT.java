@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.IndexAbortedException;
 import dev.imagesearch.IndexListener;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.Match;
@@ -72,6 +73,13 @@ class ImageSearchOnMilvusFaultIT {
             };
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> search.indexDirectory(images, killer))
+                    .isInstanceOfSatisfying(IndexAbortedException.class, e -> {
+                        // the run reports what it completed and which files of the batch in flight were not stored
+                        assertThat(e.completed().indexed() + e.completed().unchanged()).isEqualTo(8);
+                        assertThat(e.notStored()).hasSize(4);
+                        assertThat(e.getMessage()).contains("not stored").contains(e.notStored().get(0).toString());
+                    })
+                    .cause()
                     .isInstanceOf(VectorStoreException.class)
                     .hasMessageContaining(first.uri());
             LOG.info("index call failed {} ms after it started (server killed after {} files)",

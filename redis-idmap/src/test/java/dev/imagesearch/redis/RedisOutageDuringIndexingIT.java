@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.IndexAbortedException;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.Match;
 import dev.imagesearch.Reconciler;
@@ -69,6 +70,13 @@ class RedisOutageDuringIndexingIT {
                     .batchSize(BATCH).decodeThreads(1).build()) {
 
                 assertThatThrownBy(() -> search.index(files))
+                        .isInstanceOfSatisfying(IndexAbortedException.class, e -> {
+                            // the report names what was done and which files were not stored
+                            assertThat(e.completed().indexed()).isEqualTo(2 * BATCH);
+                            assertThat(e.notStored()).containsExactlyElementsOf(files.subList(2 * BATCH, 3 * BATCH));
+                            assertThat(e.getMessage()).contains(files.get(2 * BATCH).toString());
+                        })
+                        .cause()
                         .isInstanceOf(RedisIdMapException.class)
                         .hasMessageContaining(redis.uri())
                         .hasMessageContaining("put " + ImageSearch.locationOf(files.get(2 * BATCH)))
