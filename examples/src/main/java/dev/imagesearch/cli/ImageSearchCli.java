@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "imagesearch", mixinStandardHelpOptions = true, versionProvider = ImageSearchCli.Version.class,
         description = "Index image files and find visually similar images with a pretrained ONNX model.",
         subcommands = {IndexCommand.class, SimilarCommand.class, ModelsCommand.class, CountCommand.class,
-                RemoveCommand.class, CommandLine.HelpCommand.class},
+                RemoveCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (index: also when some files failed; they are listed)",
@@ -87,7 +87,7 @@ public final class ImageSearchCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "a command is required: index, similar, models, count or remove");
+                "a command is required: index, similar, models, count, remove or verify");
     }
 
     ModelSource models() {

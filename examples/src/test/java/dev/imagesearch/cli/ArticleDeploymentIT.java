@@ -46,6 +46,10 @@ class ArticleDeploymentIT {
                 remoteData.toString(), "--store", store, "--ids", ids);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("indexed:   0 (");
+        CliRun verify = cli("verify", "--model", model.toString(), "--data", remoteData.toString(), "--store", store,
+                "--ids", ids);
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.out()).endsWith("consistent\n");
 
         List<Path> queries;
         try (Stream<Path> s = ImageSearch.listImages(sample)) {

@@ -306,6 +306,26 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void verifyFindsAndRepairsVectorsWithoutALocation() {
+        index();
+        CliRun ok = CliRun.fake("verify", "--model", "grid", "--data", data.toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("vectors without location: 0").endsWith("consistent\n");
+        // An interrupted run: a vector whose location was never written.
+        try (dev.imagesearch.embedded.EmbeddedIdMapper ids = dev.imagesearch.embedded.EmbeddedIdMapper.open(data)) {
+            assertThat(ids.remove(dev.imagesearch.ImageSearch.locationOf(photos.resolve("p0.png")))).isPresent();
+            ids.flush();
+        }
+        CliRun bad = CliRun.fake("verify", "--model", "grid", "--data", data.toString());
+        assertThat(bad.exitCode()).isEqualTo(VerifyCommand.EXIT_INCONSISTENT);
+        assertThat(bad.out()).contains("vectors without location: 1").contains("INCONSISTENT");
+        CliRun repaired = CliRun.fake("verify", "--repair", "--model", "grid", "--data", data.toString());
+        assertThat(repaired.exitCode()).as(repaired.toString()).isZero();
+        assertThat(repaired.out()).contains("vectors without location: 1 (deleted)").contains("repaired");
+        assertThat(CliRun.fake("verify", "--model", "grid", "--data", data.toString()).out()).endsWith("consistent\n");
+    }
+
+    @Test
     void removeForgetsFiles() {
         index();
         CliRun r = CliRun.fake("remove", photos.resolve("p0.png").toString(), photos.resolve("nope.png").toString(),
