@@ -17,6 +17,7 @@ import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorRecord;
 import dev.imagesearch.store.VectorStore;
+import dev.imagesearch.store.VectorStoreException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,7 +82,7 @@ public final class ImageSearch implements AutoCloseable {
     private final int batchSize;
     private final ExecutorService decodePool;
     private final Object indexLock = new Object();
-    private boolean closed;
+    private volatile boolean closed;
 
     private ImageSearch(Builder b, VectorStore store, List<IndexedModel> models, IdMapper ids) {
         this.models = List.copyOf(models);
@@ -159,7 +160,7 @@ public final class ImageSearch implements AutoCloseable {
             ensureOpen();
             Counters c = new Counters();
             List<Path> batch = new ArrayList<>(batchSize);
-            Set<Path> settled = new HashSet<>(); // files of the current batch with an outcome
+            Set<Path> settled = new HashSet<>(); // files of the current batch that are durable or reported
             IndexListener tracking = (path, outcome, reason) -> {
                 settled.add(path);
                 listener.fileDone(path, outcome, reason);
@@ -172,7 +173,7 @@ public final class ImageSearch implements AutoCloseable {
                 if (batch.size() == batchSize || (!it.hasNext() && !batch.isEmpty())) {
                     settled.clear();
                     try {
-                        indexBatch(batch, tracking, c);
+                        indexBatch(batch, tracking, c, settled::addAll);
                     } catch (RuntimeException e) {
                         List<Path> notStored = batch.stream().filter(p -> !settled.contains(p)).toList();
                         throw new IndexAbortedException(report(c, start), notStored, e);
@@ -255,11 +256,19 @@ public final class ImageSearch implements AutoCloseable {
         }
     }
 
-    private void indexBatch(List<Path> paths, IndexListener listener, Counters c) {
+    private void indexBatch(List<Path> paths, IndexListener listener, Counters c,
+                            java.util.function.Consumer<List<Path>> settled) {
         int n = models.size();
         List<Item> items = new ArrayList<>(paths.size());
+        Set<String> seen = new HashSet<>();
         for (Path p : paths) {
             Item item = new Item(p, n);
+            if (!seen.add(item.location)) {
+                // the same file twice in one batch: the first one does the work
+                c.unchanged++;
+                listener.fileDone(p, IndexListener.Outcome.UNCHANGED, null);
+                continue;
+            }
             try {
                 item.bytes = decoder.readFile(p);
                 item.cid = ContentId.of(item.bytes);
@@ -340,12 +349,13 @@ public final class ImageSearch implements AutoCloseable {
                 continue;
             }
             OptionalLong previous = ids.put(item.location, id, item.cid.contentHash());
-            if (previous.isPresent() && ids.get(previous.getAsLong()).isEmpty()) {
-                replaced.add(previous.getAsLong()); // the file changed and its old content is found nowhere else
-            }
+            previous.ifPresent(replaced::add); // the file changed: its old content may now be found nowhere
         }
         ids.flush();
-        // 3. vectors of content no location points to any more
+        settled.accept(toMap.stream().filter(i -> i.failure == null).map(i -> i.path).toList());
+        // 3. vectors of content no location points to any more (decided after every put of the batch: a file
+        // renamed onto another file's old path in the same batch still needs its vector)
+        replaced.removeIf(old -> ids.get(old).isPresent());
         if (!replaced.isEmpty()) {
             for (IndexedModel m : models) {
                 m.collection().delete(replaced);
@@ -434,7 +444,7 @@ public final class ImageSearch implements AutoCloseable {
         }
         IndexedModel model = models.get(m);
         try {
-            List<float[]> vectors = model.embedder().embedBatch(decoded.stream().map(i -> i.image).toList());
+            List<float[]> vectors = embedBatch(model, decoded.stream().map(i -> i.image).toList());
             for (int i = 0; i < decoded.size(); i++) {
                 decoded.get(i).vectors[m] = checkVector(model, vectors.get(i));
             }
@@ -442,12 +452,33 @@ public final class ImageSearch implements AutoCloseable {
             // Find out which image is at fault, one at a time, so the others still get indexed.
             for (Item item : decoded) {
                 try {
-                    item.vectors[m] = checkVector(model, model.embedder().embed(item.image));
+                    item.vectors[m] = checkVector(model, embedOne(model, item.image));
                 } catch (RuntimeException e) {
                     item.vectors[m] = null;
                     item.modelFailures[m] = "embedding failed: " + e.getMessage();
                 }
             }
+        }
+    }
+
+    /** Embeds with {@code model}, one call at a time unless the embedder is thread-safe. */
+    private static float[] embedOne(IndexedModel model, BufferedImage image) {
+        Embedder e = model.embedder();
+        if (e.threadSafe()) {
+            return e.embed(image);
+        }
+        synchronized (e) {
+            return e.embed(image);
+        }
+    }
+
+    private static List<float[]> embedBatch(IndexedModel model, List<BufferedImage> images) {
+        Embedder e = model.embedder();
+        if (e.threadSafe()) {
+            return e.embedBatch(images);
+        }
+        synchronized (e) {
+            return e.embedBatch(images);
         }
     }
 
@@ -478,7 +509,7 @@ public final class ImageSearch implements AutoCloseable {
         if (k == 0) {
             return List.of();
         }
-        return similar(embedder().embed(RgbImages.toRgb(image)), k);
+        return similar(embedOne(models.get(0), RgbImages.toRgb(image)), k);
     }
 
     /** The {@code k} indexed images nearest to a vector of the primary model, best first. */
@@ -494,7 +525,7 @@ public final class ImageSearch implements AutoCloseable {
         if (k == 0) {
             return List.of();
         }
-        return similar(model, model.embedder().embed(RgbImages.toRgb(image)), k);
+        return similar(model, embedOne(model, RgbImages.toRgb(image)), k);
     }
 
     /** The {@code k} indexed images nearest to a vector of {@code model}, best first. */
@@ -675,6 +706,7 @@ public final class ImageSearch implements AutoCloseable {
         private ImageLimits limits = ImageLimits.DEFAULT;
         private int batchSize;
         private int decodeThreads;
+        private boolean existingOnly;
 
         private Builder() {
         }
@@ -737,6 +769,16 @@ public final class ImageSearch implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Only open collections that already exist: for searching an index, where a model that was never indexed
+         * must fail with a clear message instead of silently creating an empty collection. Default {@code false}
+         * (missing collections are created).
+         */
+        public Builder existingCollectionsOnly(boolean existingOnly) {
+            this.existingOnly = existingOnly;
+            return this;
+        }
+
         /** Threads that decode images. Default: the number of processors. */
         public Builder decodeThreads(int threads) {
             this.decodeThreads = threads;
@@ -772,6 +814,14 @@ public final class ImageSearch implements AutoCloseable {
             IdMapper m = null;
             try {
                 List<IndexedModel> models = new ArrayList<>();
+                for (CollectionSpec spec : specs) {
+                    if (existingOnly && !s.exists(spec.name())) {
+                        throw new VectorStoreException("No index for model '" + spec.name() + "' in " + s
+                                + "; it holds " + (s.collectionNames().isEmpty() ? "no collection"
+                                : "only " + String.join(", ", s.collectionNames()))
+                                + " (index with this model first, or search with one of those)");
+                    }
+                }
                 for (int i = 0; i < all.size(); i++) {
                     // checks dimension, metric and model before anything is written
                     models.add(new IndexedModel(specs.get(i).name(), all.get(i), s.open(specs.get(i))));

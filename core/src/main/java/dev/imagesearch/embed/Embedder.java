@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * Turns an image into a feature vector.
  *
- * <p>Implementations document whether they are thread-safe. {@code ImageSearch} calls an embedder from one
- * thread at a time unless the implementation says otherwise, so a non-thread-safe embedder is still safe to
- * use through the facade.
+ * <p>Implementations say whether they are thread-safe with {@link #threadSafe()}. {@code ImageSearch} calls an
+ * embedder that is not thread-safe from one thread at a time (searches and indexing take turns), so such an
+ * embedder is still safe to use through the facade.
  *
  * <p>Vectors returned by {@link #embed} and {@link #embedBatch} all have {@link #dimension()} elements.
  * Embedders meant for cosine search return L2-normalised vectors.
@@ -28,6 +28,14 @@ public interface Embedder extends AutoCloseable {
      */
     default String fingerprint() {
         return name();
+    }
+
+    /**
+     * Whether {@link #embed} and {@link #embedBatch} may be called from several threads at once. Default
+     * {@code false}: callers serialise the calls.
+     */
+    default boolean threadSafe() {
+        return false;
     }
 
     /** Embeds one image. */

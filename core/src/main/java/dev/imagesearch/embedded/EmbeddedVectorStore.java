@@ -5,7 +5,9 @@ import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorStore;
 import dev.imagesearch.store.VectorStoreException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +65,25 @@ public final class EmbeddedVectorStore implements VectorStore {
         } catch (IOException e) {
             throw new VectorStoreException("Cannot open collection '" + spec.name() + "': " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public synchronized boolean exists(String name) {
+        return open.containsKey(name) || (NAME.matcher(name).matches() && Files.isRegularFile(collectionFile(name)));
+    }
+
+    @Override
+    public synchronized List<String> collectionNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(open.keySet());
+        if (Files.isDirectory(directory)) {
+            try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".vec"))
+                        .map(f -> f.substring(0, f.length() - 4)).forEach(names::add);
+            } catch (IOException e) {
+                throw new VectorStoreException("Cannot list " + directory + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(names);
     }
 
     @Override

@@ -13,6 +13,12 @@ public interface VectorStore extends AutoCloseable {
      */
     VectorCollection open(CollectionSpec spec);
 
+    /** Whether a collection of that name exists, without creating it. */
+    boolean exists(String name);
+
+    /** The names of the collections this store holds, sorted (for messages such as "this store holds ..."). */
+    java.util.List<String> collectionNames();
+
     /** Closes every collection opened from this store and releases its resources. */
     @Override
     void close();

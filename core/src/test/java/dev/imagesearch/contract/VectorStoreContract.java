@@ -131,6 +131,17 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void existsAndCollectionNamesSeeOpenedCollectionsWithoutCreatingOthers() {
+        String name = collectionName("exists_yes");
+        String never = collectionName("exists_never");
+        assertThat(store().exists(never)).isFalse();
+        store().open(spec("exists_yes", 3, Metric.COSINE));
+        assertThat(store().exists(name)).isTrue();
+        assertThat(store().exists(never)).as("exists() must not create").isFalse();
+        assertThat(store().collectionNames()).isNotEmpty().isSorted();
+    }
+
+    @Test
     void reopeningWithTheSameSpecWorksAndKeepsVectors() {
         CollectionSpec spec = spec("open_same", 3, Metric.COSINE);
         write(store().open(spec), rec(1, 1, 0, 0), rec(2, 0, 1, 0));

@@ -28,7 +28,7 @@ final class CountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         store.requireExistingIndex();
-        try (ImageSearch search = root.open(model, store, 0, 1)) {
+        try (ImageSearch search = root.openExisting(model, store)) {
             spec.commandLine().getOut().println(search.count());
             spec.commandLine().getOut().flush();
         }

@@ -101,7 +101,18 @@ public final class ImageSearchCli implements Callable<Integer> {
      * @param threads decoding threads, or 0 for one per processor
      */
     ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
-        ImageSearch.Builder builder = ImageSearch.builder().batchSize(batch).decodeThreads(threads);
+        return open(ImageSearch.builder().batchSize(batch).decodeThreads(threads), model, store);
+    }
+
+    /**
+     * Opens an existing index for reading: a model that was never indexed there fails with a message naming the
+     * collections the store does hold, instead of creating an empty one.
+     */
+    ImageSearch openExisting(ModelOptions model, StoreOptions store) {
+        return open(ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
+    }
+
+    private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
         List<AutoCloseable> servers = store.configure(builder); // connects before the model is loaded
         Embedder embedder;
         try {

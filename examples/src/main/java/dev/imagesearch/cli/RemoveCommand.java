@@ -42,7 +42,7 @@ final class RemoveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int missing = 0;
-        try (ImageSearch search = root.open(model, store, 0, 1)) {
+        try (ImageSearch search = root.openExisting(model, store)) {
             for (Path p : paths) {
                 if (search.remove(p)) {
                     out.println("removed " + ImageSearch.locationOf(p));

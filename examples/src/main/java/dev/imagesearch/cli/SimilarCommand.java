@@ -73,7 +73,7 @@ final class SimilarCommand implements Callable<Integer> {
         }
         store.requireExistingIndex();
         List<QueryResult> results = new ArrayList<>();
-        try (ImageSearch search = root.open(model, store, 0, 1)) {
+        try (ImageSearch search = root.openExisting(model, store)) {
             if (search.count() == 0) {
                 spec.commandLine().getErr().println("imagesearch: the index is empty (run 'imagesearch index' "
                         + "with the same --model and --data first)");

@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         store.requireExistingIndex();
         PrintWriter out = spec.commandLine().getOut();
-        try (ImageSearch search = root.open(model, store, 0, 1)) {
+        try (ImageSearch search = root.openExisting(model, store)) {
             Reconciler.Report r = repair ? search.repair() : search.verify();
             out.printf("vectors checked:          %d%n", r.vectorsChecked());
             out.printf("locations' ids checked:   %d%n", r.mappingsChecked());

@@ -19,6 +19,8 @@ final class FakeModels implements ModelSource {
 
     static final String GRID = "grid";
     static final String GRID_OTHER = "grid-other";
+    /** The same vectors as {@code grid}, under another model name (so another collection). */
+    static final String PATCHES = "patches";
 
     @Override
     public Path defaultDirectory() {
@@ -30,6 +32,7 @@ final class FakeModels implements ModelSource {
         return switch (nameOrPath) {
             case GRID -> new GridEmbedder("v1");
             case GRID_OTHER -> new GridEmbedder("v2");
+            case PATCHES -> new GridEmbedder("v1", PATCHES);
             default -> throw CliException.usage("unknown model '" + nameOrPath + "'; available: " + GRID + ", "
                     + GRID_OTHER);
         };
@@ -43,14 +46,20 @@ final class FakeModels implements ModelSource {
     /** Mean RGB of each cell of a 4x4 grid, L2-normalised. */
     static final class GridEmbedder implements Embedder {
         private final String version;
+        private final String name;
 
         GridEmbedder(String version) {
+            this(version, GRID);
+        }
+
+        GridEmbedder(String version, String name) {
             this.version = version;
+            this.name = name;
         }
 
         @Override
         public String name() {
-            return GRID;
+            return name;
         }
 
         @Override

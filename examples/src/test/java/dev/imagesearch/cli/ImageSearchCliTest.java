@@ -306,6 +306,29 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void searchingWithAModelThatWasNeverIndexedThereFailsAndCreatesNothing() throws Exception {
+        index();
+        java.util.Set<Path> before;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data)) {
+            before = files.collect(java.util.stream.Collectors.toSet());
+        }
+        for (String command : List.of("similar", "count", "verify")) {
+            List<String> args = new ArrayList<>(List.of(command));
+            if (command.equals("similar")) {
+                args.add(photos.resolve("p0.png").toString());
+            }
+            args.addAll(List.of("--model", FakeModels.PATCHES, "--data", data.toString()));
+            CliRun r = CliRun.fake(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+            assertThat(r.err().lines()).hasSize(1);
+            assertThat(r.err()).contains("No index for model 'patches'").contains("only grid");
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(data)) {
+            assertThat(files.collect(java.util.stream.Collectors.toSet())).isEqualTo(before);
+        }
+    }
+
+    @Test
     void verifyFindsAndRepairsVectorsWithoutALocation() {
         index();
         CliRun ok = CliRun.fake("verify", "--model", "grid", "--data", data.toString());

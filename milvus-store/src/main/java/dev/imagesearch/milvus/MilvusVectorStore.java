@@ -162,6 +162,29 @@ public final class MilvusVectorStore implements VectorStore {
         return new MilvusCollection(this, spec, milvusName, lock);
     }
 
+    /** Whether the collection for a spec of that name exists (the name is mapped as {@link #collectionName} does). */
+    @Override
+    public boolean exists(String name) {
+        ensureOpen();
+        String milvusName = CollectionNames.derive(config.collectionPrefix(), name);
+        return calls.call("hasCollection " + milvusName, () -> client.hasCollection(
+                HasCollectionReq.builder().collectionName(milvusName).build()));
+    }
+
+    /** The Milvus names of the collections on the server that carry this store's prefix (all when it has none). */
+    @Override
+    public List<String> collectionNames() {
+        ensureOpen();
+        String prefix = config.collectionPrefix() == null ? "" : config.collectionPrefix();
+        List<String> all = calls.call("listCollections", () -> client.listCollections().getCollectionNames());
+        return all.stream().filter(n -> n.startsWith(prefix)).sorted().toList();
+    }
+
+    @Override
+    public String toString() {
+        return "Milvus at " + config.uri();
+    }
+
     /**
      * Deletes the collection named after {@code spec} with all its vectors. Returns whether it existed.
      */

@@ -258,6 +258,12 @@ public final class OnnxEmbedder implements Embedder {
         return reduce(row, pooling == Pooling.MAX ? Pooling.MAX : Pooling.AVG);
     }
 
+    /** Yes: concurrent calls share the session (ONNX Runtime's run is thread-safe) and use their own buffers. */
+    @Override
+    public boolean threadSafe() {
+        return true;
+    }
+
     @Override
     public int preferredBatchSize() {
         return batchSize;
