@@ -241,6 +241,24 @@ class ImageSearchTest {
     }
 
     @Test
+    void aFileMovedOntoANewPathWhileItsOldPathGetsNewContentKeepsItsVector() throws Exception {
+        Path a = png("a.png", 1);
+        long x = idOf(a);
+        byte[] xBytes = Files.readAllBytes(a);
+        try (ImageSearch search = open()) {
+            search.index(List.of(a));
+            // "mv a.png c.png" then a new a.png, indexed together in one batch (a first)
+            Path c = TestImages.write(tmp.resolve("photos/c.png"), xBytes);
+            png("a.png", 2);
+            IndexReport r = search.index(List.of(a, c));
+            assertThat(r.indexed()).isEqualTo(2);
+            assertThat(search.collection().existing(List.of(x))).containsExactly(x);
+            assertThat(search.verify().consistent()).isTrue();
+            assertThat(search.similar(c, 1)).extracting(Match::location).containsExactly(ImageSearch.locationOf(c));
+        }
+    }
+
+    @Test
     void repairDeletesVectorsWithoutALocationAndTheNextIndexRestoresMissingVectors() throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
