@@ -64,9 +64,14 @@ final class RecordLog implements Closeable {
     private final String kind;
     private byte[] header;
     private FileChannel channel;
+    private FileChannel lockChannel;
     private FileLock lock;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long records;
+    /** File size after the last successful sync: everything before it is durable and complete. */
+    private long durableEnd;
+    /** Set when a write or sync failed; the log then refuses work until it is reopened. */
+    private IOException failed;
     private Path registered;
 
     private RecordLog(Path file, String kind) {
@@ -111,18 +116,21 @@ final class RecordLog implements Closeable {
             throw alreadyOpen(file, null);
         }
         registered = key;
-        if (!Files.exists(file)) {
-            writeNewFile(file, kind, newHeader);
-        }
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // The lock lives on a separate file that is never renamed, so compaction (which renames a new data file
+        // over the old one) never leaves the data unlocked.
+        lockChannel = FileChannel.open(lockFile(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            lock = channel.tryLock();
+            lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
             throw alreadyOpen(file, e);
         }
         if (lock == null) {
             throw new IOException(file + " is in use by another process; close it first");
         }
+        if (!Files.exists(file)) {
+            writeNewFile(file, kind, newHeader);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         header = readHeader(channel, file, kind);
         long validEnd = replay(visitor);
         long size = channel.size();
@@ -133,6 +141,7 @@ final class RecordLog implements Closeable {
             channel.force(true);
         }
         channel.position(validEnd);
+        durableEnd = validEnd;
     }
 
     private static IOException alreadyOpen(Path file, Throwable cause) {
@@ -196,26 +205,27 @@ final class RecordLog implements Closeable {
         return b;
     }
 
-    /** Replays records from the current position; returns the offset after the last valid record. */
+    /**
+     * Replays records from the current position; returns the offset after the last valid record. A bad record
+     * after which no valid record follows is the torn tail of an interrupted append; a bad record followed by a
+     * valid one is damage in the middle of the file, which fails instead of silently dropping good records.
+     */
     private long replay(RecordVisitor visitor) throws IOException {
         long pos = channel.position();
         long size = channel.size();
-        ByteBuffer lenBuf = ByteBuffer.allocate(4);
         while (pos + 4 <= size) {
-            lenBuf.clear();
-            readFully(lenBuf, pos);
-            int len = lenBuf.flip().getInt();
-            if (len < 1 || len > MAX_RECORD || pos + 4 + len + 4 > size) {
+            ByteBuffer rec = readRecord(pos, size);
+            if (rec == null) {
+                int len = readInt(pos);
+                long next = pos + 4 + (long) len + 4;
+                if (len >= 1 && len <= MAX_RECORD && next < size && readRecord(next, size) != null) {
+                    throw new IOException(file + " is damaged: the record at offset " + pos + " fails its checksum "
+                            + "but valid records follow it. The file was left as it is; restore it from a backup, "
+                            + "or move it away to start this index again");
+                }
                 break;
             }
-            ByteBuffer rec = ByteBuffer.allocate(len + 4);
-            readFully(rec, pos + 4);
-            rec.flip();
-            CRC32C c = new CRC32C();
-            c.update(rec.array(), 0, len);
-            if ((int) c.getValue() != rec.getInt(len)) {
-                break;
-            }
+            int len = rec.limit() - 4;
             byte type = rec.get(0);
             ByteBuffer body = ByteBuffer.wrap(rec.array(), 1, len - 1).slice();
             visitor.record(type, body);
@@ -223,6 +233,29 @@ final class RecordLog implements Closeable {
             pos += 4 + len + 4;
         }
         return pos;
+    }
+
+    private int readInt(long pos) throws IOException {
+        ByteBuffer lenBuf = ByteBuffer.allocate(4);
+        readFully(lenBuf, pos);
+        return lenBuf.flip().getInt();
+    }
+
+    /** The record at {@code pos} (type, body and checksum), or null when it is incomplete or fails its checksum. */
+    private ByteBuffer readRecord(long pos, long size) throws IOException {
+        if (pos + 4 > size) {
+            return null;
+        }
+        int len = readInt(pos);
+        if (len < 1 || len > MAX_RECORD || pos + 4 + (long) len + 4 > size) {
+            return null;
+        }
+        ByteBuffer rec = ByteBuffer.allocate(len + 4);
+        readFully(rec, pos + 4);
+        rec.flip();
+        CRC32C c = new CRC32C();
+        c.update(rec.array(), 0, len);
+        return (int) c.getValue() == rec.getInt(len) ? rec : null;
     }
 
     private void readFully(ByteBuffer buf, long pos) throws IOException {
@@ -250,6 +283,9 @@ final class RecordLog implements Closeable {
     }
 
     void append(byte type, byte[] body, int off, int len) {
+        if (failed != null) {
+            throw new UncheckedIOException(file + ": an earlier write failed; reopen the store", failed);
+        }
         CRC32C c = new CRC32C();
         c.update(type);
         c.update(body, off, len);
@@ -270,11 +306,32 @@ final class RecordLog implements Closeable {
     private void writePending() throws IOException {
         if (pending.size() > 0) {
             ByteBuffer buf = ByteBuffer.wrap(pending.toByteArray());
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            } catch (IOException e) {
+                throw fail(e);
             }
             pending.reset();
         }
+    }
+
+    /**
+     * After a failed write or sync (disk full, I/O error) the file may end in a partial record, and a later
+     * successful append would land behind it, where the next open would cut it off. So cut the file back to what
+     * was last made durable, and refuse further writes until the log is reopened.
+     */
+    private IOException fail(IOException e) {
+        failed = e;
+        pending.reset();
+        try {
+            channel.truncate(durableEnd);
+            channel.position(durableEnd);
+        } catch (IOException again) {
+            e.addSuppressed(again);
+        }
+        return e;
     }
 
     private static void writeInt(ByteArrayOutputStream out, int v) {
@@ -291,8 +348,16 @@ final class RecordLog implements Closeable {
 
     /** Writes buffered records and forces them to disk. After it returns they survive a crash. */
     void sync() throws IOException {
+        if (failed != null) {
+            throw new IOException(file + ": an earlier write failed; reopen the store", failed);
+        }
         writePending();
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw fail(e);
+        }
+        durableEnd = channel.position();
     }
 
     /**
@@ -314,20 +379,20 @@ final class RecordLog implements Closeable {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        // Keep our lock until the new file is in place; the rename swaps the inode under the path.
+        // The rename swaps the inode under the path; the lock file is untouched, so we stay the only writer.
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(file.toAbsolutePath().getParent());
         FileChannel old = channel;
-        FileLock oldLock = lock;
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        lock = channel.tryLock();
-        if (lock == null) {
-            throw new IOException(file + " was locked by another process during compaction");
-        }
         channel.position(channel.size());
+        durableEnd = channel.size();
         records = fresh.records;
-        oldLock.release();
         old.close();
+    }
+
+    /** The file whose lock guards {@code file}: the same name with {@code .lock} appended. */
+    static Path lockFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".lock");
     }
 
     /** Creates a new log holding only its header: written under a temporary name, forced, renamed into place. */
@@ -380,18 +445,21 @@ final class RecordLog implements Closeable {
     @Override
     public void close() {
         try {
-            if (channel != null && channel.isOpen()) {
+            if (channel != null && channel.isOpen() && failed == null) {
                 sync();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         } finally {
             try {
+                if (channel != null) {
+                    channel.close();
+                }
                 if (lock != null && lock.isValid()) {
                     lock.release();
                 }
-                if (channel != null) {
-                    channel.close();
+                if (lockChannel != null) {
+                    lockChannel.close();
                 }
             } catch (IOException e) {
                 LOG.warn("closing {}: {}", file, e.toString());

@@ -141,6 +141,22 @@ class EmbeddedDurabilityTest {
     }
 
     @Test
+    void damageInTheMiddleFailsClearlyAndLeavesTheFileAlone() throws Exception {
+        writeVectors(1, 3);
+        long second = Files.size(vectorFile()) - 2 * RECORD_3D; // start of record 2
+        byte[] bytes = Files.readAllBytes(vectorFile());
+        bytes[(int) second + 4 + 1 + 8 + 2] ^= 0x40; // flip a bit inside record 2; record 3 is intact
+        Files.write(vectorFile(), bytes);
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
+            assertThatThrownBy(() -> store.open(SPEC))
+                    .hasMessageContaining(vectorFile().toString())
+                    .hasMessageContaining("damaged")
+                    .hasMessageContaining("offset " + second);
+        }
+        assertThat(Files.readAllBytes(vectorFile())).isEqualTo(bytes);
+    }
+
+    @Test
     void idMapTornTailKeepsCompleteRecords() throws Exception {
         Path file = dir.resolve("ids.log");
         try (EmbeddedIdMapper m = EmbeddedIdMapper.open(dir)) {
@@ -264,7 +280,7 @@ class EmbeddedDurabilityTest {
             c.flush();
         }
         assertThat(Files.list(vectorFile().getParent()).map(p -> p.getFileName().toString()))
-                .containsExactly("c.vec");
+                .as("no temporary file is left behind").containsExactlyInAnyOrder("c.vec", "c.vec.lock");
         try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
             VectorCollection c = store.open(SPEC);
             assertThat(c.count()).isEqualTo(101);
