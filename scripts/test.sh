@@ -47,7 +47,7 @@ if [ -f scripts/redis/start.sh ]; then
 fi
 
 echo "== maven verify"
-mvn -B -ntp verify -Dimagesearch.it.required=true -Dimagesearch.cache="$CACHE" "$@"
+mvn -B -ntp clean verify -Dimagesearch.it.required=true -Dimagesearch.cache="$CACHE" "$@"
 
 echo "== check that no integration suite was skipped"
 python3 scripts/check_test_reports.py
