@@ -53,9 +53,10 @@ class ImageSearchBadInputTest {
         Path directory = Files.createDirectories(tmp.resolve("in/folder.jpg"));
         Path missing = tmp.resolve("in/missing.png");
         Path huge = write("huge.png", TestImages.pngHeader(30_000, 30_000));
+        Path locked = TestImages.unreadable(tmp.resolve("in/locked.png"));
 
         List<Path> batch = new ArrayList<>(good.subList(0, 3));
-        batch.addAll(List.of(text, truncated, empty, pdf, random, directory, missing, huge));
+        batch.addAll(List.of(text, truncated, empty, pdf, random, directory, missing, huge, locked));
         batch.addAll(good.subList(3, good.size()));
         List<String> events = new ArrayList<>();
         try (ImageSearch search = ImageSearch.builder().embedder(PixelEmbedder.builder().build())
@@ -63,7 +64,7 @@ class ImageSearchBadInputTest {
             IndexReport r = search.index(batch, (p, o, why) -> events.add(p.getFileName() + " " + o
                     + (why == null ? "" : " " + why)));
             assertThat(r.indexed()).isEqualTo(good.size());
-            assertThat(r.failed()).isEqualTo(8);
+            assertThat(r.failed()).isEqualTo(9);
             assertThat(r.total()).isEqualTo(batch.size());
             Map<Path, String> why = reasons(r);
             assertThat(why.get(text)).contains("not a supported image format").contains("text");
@@ -74,9 +75,10 @@ class ImageSearchBadInputTest {
             assertThat(why.get(directory)).contains("directory");
             assertThat(why.get(missing)).contains("not found");
             assertThat(why.get(huge)).contains("30000x30000").contains("limit");
+            assertThat(why.get(locked)).contains("permission denied");
             assertThat(r.failures()).allSatisfy(f -> assertThat(f.toString()).startsWith(f.path().toString()));
             assertThat(events).hasSize(batch.size());
-            assertThat(events).filteredOn(e -> e.contains(" FAILED ")).hasSize(8);
+            assertThat(events).filteredOn(e -> e.contains(" FAILED ")).hasSize(9);
 
             assertThat(search.count()).isEqualTo(good.size());
             for (Path p : good) {
@@ -87,7 +89,7 @@ class ImageSearchBadInputTest {
             IndexReport again = search.index(batch);
             assertThat(again.unchanged()).isEqualTo(good.size());
             assertThat(again.indexed()).isEqualTo(1);
-            assertThat(again.failed()).isEqualTo(7);
+            assertThat(again.failed()).isEqualTo(8);
         }
     }
 

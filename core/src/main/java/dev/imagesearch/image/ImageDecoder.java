@@ -47,16 +47,20 @@ public final class ImageDecoder {
             if (Files.isDirectory(path)) {
                 throw new ImageDecodeException("is a directory, not an image file");
             }
-            long size = Files.size(path);
-            if (size == 0) {
-                throw new ImageDecodeException("empty file (0 bytes)");
-            }
-            if (size > limits.maxFileBytes()) {
-                throw new ImageDecodeException("file is " + size + " bytes, above the limit of "
-                        + limits.maxFileBytes() + " bytes");
-            }
+            // Open first, so that a file we may not read says so (rather than "empty", as special files report 0).
             try (InputStream in = Files.newInputStream(path)) {
-                return in.readNBytes((int) limits.maxFileBytes() + 1);
+                long size = Files.size(path);
+                if (size > limits.maxFileBytes()) {
+                    throw tooLarge(size);
+                }
+                byte[] data = in.readNBytes((int) limits.maxFileBytes() + 1);
+                if (data.length == 0) {
+                    throw new ImageDecodeException("empty file (0 bytes)");
+                }
+                if (data.length > limits.maxFileBytes()) {
+                    throw tooLarge(data.length);
+                }
+                return data;
             }
         } catch (NoSuchFileException e) {
             throw new ImageDecodeException("file not found", e);
@@ -65,6 +69,11 @@ public final class ImageDecoder {
         } catch (IOException e) {
             throw new ImageDecodeException("cannot read file: " + e.getMessage(), e);
         }
+    }
+
+    private ImageDecodeException tooLarge(long size) {
+        return new ImageDecodeException("file is " + size + " bytes, above the limit of " + limits.maxFileBytes()
+                + " bytes");
     }
 
     /** Decodes a file: {@link #readFile} then {@link #decode(byte[])}. */

@@ -70,6 +70,32 @@ public final class TestImages {
      * A syntactically valid PNG that declares {@code width × height} RGB pixels but holds only a tiny IDAT: its
      * header alone says "huge", so a decoder that checks limits first refuses it without allocating anything.
      */
+    /**
+     * A path this process cannot read. As an ordinary user: a real image with mode 000. As root (containers, CI),
+     * which reads files whatever their mode, a symbolic link to a write-only kernel setting
+     * ({@code /proc/sys/vm/drop_caches}, refused even to root; opening it for reading has no effect). Skips the
+     * test when neither is available.
+     */
+    public static Path unreadable(Path file) {
+        try {
+            write(file, png(1, 8));
+            java.nio.file.Files.setPosixFilePermissions(file,
+                    java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+            if (!java.nio.file.Files.isReadable(file)) {
+                return file;
+            }
+            Path writeOnly = Path.of("/proc/sys/vm/drop_caches");
+            java.nio.file.Files.delete(file);
+            if (java.nio.file.Files.exists(writeOnly) && !java.nio.file.Files.isReadable(writeOnly)) {
+                return java.nio.file.Files.createSymbolicLink(file, writeOnly);
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.abort("cannot make an unreadable file here: " + e);
+        }
+        org.junit.jupiter.api.Assumptions.abort("cannot make an unreadable file here (root without /proc/sys)");
+        return file;
+    }
+
     public static byte[] pngHeader(int width, int height) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
