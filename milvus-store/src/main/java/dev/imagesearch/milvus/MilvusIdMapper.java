@@ -17,6 +17,7 @@ import io.milvus.v2.service.collection.request.DescribeCollectionReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
 import io.milvus.v2.service.collection.request.LoadCollectionReq;
 import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.QueryIteratorReq;
 import io.milvus.v2.service.vector.request.QueryReq;
@@ -89,8 +90,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code size} and {@code forEachId}: a query iterator over every row, 1000 per page, and a set of the ids
  *       seen in memory (Milvus has no count-distinct): time linear in the number of locations, memory linear in
  *       the number of ids. Call them for reconciliation and reports, not per request.</li>
- *   <li>{@code flush}: nothing (only checks the mapper is open): Milvus makes a write durable (its write-ahead
- *       log) before acknowledging it.</li>
+ *   <li>{@code flush}: nothing (only checks the mapper is open) unless {@link MilvusConfig#serverFlush()} is on:
+ *       Milvus makes a write durable (its write-ahead log) before acknowledging it.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
@@ -498,10 +499,26 @@ public final class MilvusIdMapper implements IdMapper {
         });
     }
 
-    /** Only checks the mapper is open: Milvus writes are durable once acknowledged (write-ahead log). */
+    /**
+     * With {@link MilvusConfig#serverFlush()} off (the default) this only checks the mapper is open: Milvus writes
+     * are durable once acknowledged (write-ahead log). With it on, calls Milvus flush, which seals the growing
+     * segment (Milvus Lite then answers {@code id} queries from the scalar index instead of a scan).
+     */
     @Override
     public void flush() {
         ensureOpen();
+        if (config.serverFlush()) {
+            FlushReq req = FlushReq.builder().collectionNames(List.of(name)).build();
+            writeLock.lock();
+            try {
+                call("flush", () -> {
+                    client.flush(req);
+                    return null;
+                });
+            } finally {
+                writeLock.unlock();
+            }
+        }
     }
 
     /** Closes the connection if this mapper owns it (see the class comment). Idempotent. */
