@@ -1,6 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.milvus.MilvusIdMapper;
 import dev.imagesearch.milvus.MilvusVectorStore;
 import dev.imagesearch.redis.RedisIdMapper;
 import java.net.URI;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Where vectors and id → location links are kept: the embedded files under {@code --data} (default), a Milvus
- * server ({@code --store milvus://HOST:PORT[?token=..&db=..]}) and/or Redis ({@code --ids redis://HOST:PORT}).
+ * server ({@code --store milvus://HOST:PORT[?token=..&db=..]}) and/or an id map in Redis
+ * ({@code --ids redis://HOST:PORT}) or in Milvus ({@code --ids milvus://HOST:PORT[?namespace=NS]}).
  */
 public final class StoreOptions {
 
@@ -32,8 +34,10 @@ public final class StoreOptions {
     String store;
 
     @Option(names = "--ids", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_IDS:-embedded}",
-            description = "Id map: 'embedded' (files under --data; default) or redis://[[USER]:PASSWORD@]HOST:PORT"
-                    + "[/DB][?namespace=NS&prefix=P] (rediss:// for TLS; several hosts = a cluster); env IMAGESEARCH_IDS.")
+            description = "Id map: 'embedded' (files under --data; default), redis://[[USER]:PASSWORD@]HOST:PORT"
+                    + "[/DB][?namespace=NS&prefix=P] (rediss:// for TLS; several hosts = a cluster) or "
+                    + "milvus://HOST:PORT[?namespace=NS&token=T&db=NAME&prefix=P] (milvuss:// for TLS); "
+                    + "env IMAGESEARCH_IDS.")
     String ids;
 
     /** Whether everything lives in the embedded files under {@code --data}. */
@@ -58,8 +62,9 @@ public final class StoreOptions {
      */
     List<AutoCloseable> configure(ImageSearch.Builder builder) {
         builder.dataDirectory(data);
-        URI storeUri = parse("--store", store, "milvus", "milvuss");
-        URI idsUri = parse("--ids", ids, "redis", "rediss");
+        URI storeUri = parse("--store", store, "milvus://HOST:PORT", "milvus", "milvuss");
+        URI idsUri = parse("--ids", ids, "redis://HOST:PORT or milvus://HOST:PORT", "redis", "rediss", "milvus",
+                "milvuss");
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             if (storeUri != null) {
@@ -67,7 +72,11 @@ public final class StoreOptions {
                 opened.add(milvus);
                 builder.vectorStore(milvus);
             }
-            if (idsUri != null) {
+            if (idsUri != null && idsUri.getScheme().toLowerCase(Locale.ROOT).startsWith("milvus")) {
+                MilvusIdMapper milvusIds = MilvusIdMapper.fromUri(ids.trim(), null);
+                opened.add(milvusIds);
+                builder.idMapper(milvusIds);
+            } else if (idsUri != null) {
                 RedisIdMapper redis = RedisIdMapper.fromUri(ids.trim(), null);
                 opened.add(redis);
                 builder.idMapper(redis);
@@ -98,8 +107,8 @@ public final class StoreOptions {
         return value == null || value.isBlank() || "embedded".equalsIgnoreCase(value.trim());
     }
 
-    /** Null for the embedded default, else a {@code scheme://host:port} URI of the expected scheme. */
-    private static URI parse(String option, String value, String scheme, String tlsScheme) {
+    /** Null for the embedded default, else a {@code scheme://host:port} URI of one of the expected schemes. */
+    private static URI parse(String option, String value, String expected, String... schemes) {
         if (isEmbedded(value)) {
             return null;
         }
@@ -110,9 +119,9 @@ public final class StoreOptions {
             throw CliException.usage(option + " '" + value + "' is not a valid URI: " + e.getReason());
         }
         String s = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(s.equals(scheme) || s.equals(tlsScheme)) || uri.getAuthority() == null) {
+        if (!List.of(schemes).contains(s) || uri.getAuthority() == null) {
             throw CliException.usage(option + " '" + value + "' is not supported: expected 'embedded' or "
-                    + scheme + "://HOST:PORT");
+                    + expected);
         }
         return uri;
     }

@@ -126,6 +126,14 @@ class ImageSearchCliTest {
         assertThat(redis.exitCode()).as(redis.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
         assertThat(redis.err().lines()).hasSize(1);
         assertThat(redis.err()).startsWith("imagesearch: error: ").contains("127.0.0.1:1");
+        CliRun milvusIds = index("--ids", "milvus://127.0.0.1:1?namespace=photos&connectTimeout=1&retries=0");
+        assertThat(milvusIds.exitCode()).as(milvusIds.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(milvusIds.err().lines()).hasSize(1);
+        assertThat(milvusIds.err()).startsWith("imagesearch: error: ").contains("127.0.0.1:1");
+        CliRun otherIds = index("--ids", "ftp://host:1");
+        assertThat(otherIds.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(otherIds.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or "
+                + "redis://HOST:PORT or milvus://HOST:PORT");
         CliRun other = index("--store", "ftp://host:1");
         assertThat(other.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
         assertThat(other.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or milvus://HOST:PORT");

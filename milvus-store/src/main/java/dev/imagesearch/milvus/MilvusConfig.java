@@ -389,7 +389,8 @@ public final class MilvusConfig {
         }
 
         /**
-         * Whether {@code VectorCollection.flush()} calls Milvus flush (seals segments to object storage).
+         * Whether {@code VectorCollection.flush()} and {@code MilvusIdMapper.flush()} call Milvus flush (seals
+         * segments to object storage).
          * Default off: acknowledged writes are already durable, and Milvus rate-limits flush calls.
          */
         public Builder serverFlush(boolean serverFlush) {

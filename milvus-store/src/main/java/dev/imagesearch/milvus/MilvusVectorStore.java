@@ -82,6 +82,13 @@ public final class MilvusVectorStore implements VectorStore {
     public static MilvusVectorStore connect(MilvusConfig config) {
         Objects.requireNonNull(config, "config");
         MilvusCalls calls = new MilvusCalls(config);
+        MilvusClientV2 client = newClient(config, calls);
+        LOG.debug("Connected to Milvus: {}", config);
+        return new MilvusVectorStore(config, client, calls);
+    }
+
+    /** A client for {@code config} with the SDK's retry loop off; also used by {@link MilvusIdMapper}. */
+    static MilvusClientV2 newClient(MilvusConfig config, MilvusCalls calls) {
         ConnectConfig.ConnectConfigBuilder cc = ConnectConfig.builder()
                 .uri(config.uri())
                 .secure(config.secure())
@@ -99,8 +106,7 @@ public final class MilvusVectorStore implements VectorStore {
         MilvusClientV2 client = calls.call("connect", () -> new MilvusClientV2(connectConfig));
         // One attempt per SDK call: MilvusCalls does the (bounded) retrying.
         client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
-        LOG.debug("Connected to Milvus: {}", config);
-        return new MilvusVectorStore(config, client, calls);
+        return client;
     }
 
     /**
@@ -158,8 +164,7 @@ public final class MilvusVectorStore implements VectorStore {
         verify(spec, milvusName);
         calls.run("loadCollection " + milvusName, () -> client.loadCollection(
                 LoadCollectionReq.builder().collectionName(milvusName).build()));
-        ReentrantLock lock = writeLocks.computeIfAbsent(milvusName, n -> new ReentrantLock());
-        return new MilvusCollection(this, spec, milvusName, lock);
+        return new MilvusCollection(this, spec, milvusName, writeLock(milvusName));
     }
 
     /** Whether the collection for a spec of that name exists (the name is mapped as {@link #collectionName} does). */
@@ -270,6 +275,11 @@ public final class MilvusVectorStore implements VectorStore {
                     fingerprint == null ? "(none: not made by imagesearch)" : "'" + fingerprint + "'",
                     "'" + spec.fingerprint() + "'");
         }
+    }
+
+    /** The lock that serialises writes to one collection through this store's connection. */
+    ReentrantLock writeLock(String milvusName) {
+        return writeLocks.computeIfAbsent(milvusName, n -> new ReentrantLock());
     }
 
     MilvusClientV2 client() {
