@@ -290,6 +290,8 @@ public final class ImageSearch implements AutoCloseable {
             toEmbed.add(new LinkedHashMap<>());
         }
         List<Item> toMap = new ArrayList<>();
+        Map<String, ImageRecord> mapped = ok.isEmpty() ? Map.of()
+                : ids.lookupAll(ok.stream().map(i -> i.location).toList()); // one round trip per batch
         for (Item item : ok) {
             long id = item.cid.id();
             boolean complete = true;
@@ -299,8 +301,8 @@ public final class ImageSearch implements AutoCloseable {
                     complete = false;
                 }
             }
-            Optional<ImageRecord> current = ids.lookup(item.location);
-            if (complete && current.isPresent() && current.get().id() == id) {
+            ImageRecord current = mapped.get(item.location);
+            if (complete && current != null && current.id() == id) {
                 item.bytes = null;
                 c.unchanged++;
                 listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
@@ -330,6 +332,7 @@ public final class ImageSearch implements AutoCloseable {
         }
         // 2. locations, durable, for content that has a vector in at least one model
         List<Long> replaced = new ArrayList<>();
+        List<IdMapper.Link> links = new ArrayList<>();
         for (Item item : toMap) {
             long id = item.cid.id();
             boolean anyVector = false;
@@ -348,14 +351,18 @@ public final class ImageSearch implements AutoCloseable {
                 item.failure = String.join("; ", new java.util.LinkedHashSet<>(reasons));
                 continue;
             }
-            OptionalLong previous = ids.put(item.location, id, item.cid.contentHash());
+            links.add(new IdMapper.Link(item.location, id, item.cid.contentHash()));
+        }
+        for (OptionalLong previous : links.isEmpty() ? List.<OptionalLong>of() : ids.putAll(links)) {
             previous.ifPresent(replaced::add); // the file changed: its old content may now be found nowhere
         }
         ids.flush();
         settled.accept(toMap.stream().filter(i -> i.failure == null).map(i -> i.path).toList());
         // 3. vectors of content no location points to any more (decided after every put of the batch: a file
         // renamed onto another file's old path in the same batch still needs its vector)
-        replaced.removeIf(old -> ids.get(old).isPresent());
+        if (!replaced.isEmpty()) {
+            replaced.removeAll(ids.getAll(replaced).keySet());
+        }
         if (!replaced.isEmpty()) {
             for (IndexedModel m : models) {
                 m.collection().delete(replaced);

@@ -20,6 +20,40 @@ public interface IdMapper extends AutoCloseable {
      */
     OptionalLong put(String location, long id, String contentHash);
 
+    /** One location → id link, for {@link #putAll}. */
+    record Link(String location, long id, String contentHash) {
+        public Link {
+            java.util.Objects.requireNonNull(location, "location");
+            java.util.Objects.requireNonNull(contentHash, "contentHash");
+        }
+    }
+
+    /**
+     * {@link #put} for several links, applied in order. Server-backed implementations send them in one round trip
+     * (the default calls {@code put} for each).
+     *
+     * @return per link, in order, the id its location pointed to before if it was another id
+     */
+    default java.util.List<OptionalLong> putAll(java.util.List<Link> links) {
+        java.util.List<OptionalLong> out = new java.util.ArrayList<>(links.size());
+        for (Link l : links) {
+            out.add(put(l.location(), l.id(), l.contentHash()));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #lookup} for several locations; unmapped locations are left out of the map. Server-backed
+     * implementations answer in one round trip (the default calls {@code lookup} for each).
+     */
+    default Map<String, ImageRecord> lookupAll(Collection<String> locations) {
+        Map<String, ImageRecord> out = new java.util.LinkedHashMap<>();
+        for (String l : locations) {
+            lookup(l).ifPresent(r -> out.put(l, r));
+        }
+        return out;
+    }
+
     /** The record of an id, if it has at least one location. */
     Optional<ImageRecord> get(long id);
 

@@ -98,6 +98,36 @@ public abstract class IdMapperContract {
     }
 
     @Test
+    void putAllAppliesLinksInOrderLikeSinglePuts() {
+        IdMapper m = mapper();
+        m.put("/a.jpg", 1, H1);
+        List<java.util.OptionalLong> previous = m.putAll(List.of(
+                new IdMapper.Link("/b.jpg", 2, H2),      // new
+                new IdMapper.Link("/a.jpg", 2, H2),      // a changed: 1 -> 2
+                new IdMapper.Link("/c.jpg", 1, H1),      // 1's bytes found again at c
+                new IdMapper.Link("/b.jpg", 2, H2)));    // same again: no-op
+        assertThat(previous).containsExactly(java.util.OptionalLong.empty(), java.util.OptionalLong.of(1),
+                java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+        assertThat(m.get(2).orElseThrow().locations()).containsExactly("/b.jpg", "/a.jpg");
+        assertThat(m.get(1).orElseThrow().locations()).containsExactly("/c.jpg");
+        assertThat(m.putAll(List.of())).isEmpty();
+        assertThat(m.size()).isEqualTo(2);
+    }
+
+    @Test
+    void lookupAllAnswersForManyLocationsAndLeavesUnknownOnesOut() {
+        IdMapper m = mapper();
+        m.put("/a.jpg", 1, H1);
+        m.put("/b.jpg", 1, H1);
+        m.put("/c.jpg", 2, H2);
+        java.util.Map<String, ImageRecord> found = m.lookupAll(List.of("/a.jpg", "/nope.jpg", "/c.jpg"));
+        assertThat(found).containsOnlyKeys("/a.jpg", "/c.jpg");
+        assertThat(found.get("/a.jpg")).isEqualTo(new ImageRecord(1, H1, List.of("/a.jpg", "/b.jpg")));
+        assertThat(found.get("/c.jpg").id()).isEqualTo(2);
+        assertThat(m.lookupAll(List.of())).isEmpty();
+    }
+
+    @Test
     void putSameLocationSameIdIsANoOp() {
         IdMapper m = mapper();
         m.put("/a.jpg", 1, H1);

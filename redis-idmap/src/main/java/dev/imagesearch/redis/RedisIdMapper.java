@@ -78,6 +78,7 @@ public final class RedisIdMapper implements IdMapper {
     private static final Logger LOG = LoggerFactory.getLogger(RedisIdMapper.class);
     /** Ids per script call in {@link #getAll}: keeps each script short (Redis is single-threaded). */
     private static final int GET_CHUNK = 1000;
+    private static final int PUT_CHUNK = 500;
 
     private final RedisIdMapConfig config;
     private final UnifiedJedis redis;
@@ -242,6 +243,50 @@ public final class RedisIdMapper implements IdMapper {
         List<?> r = write("put " + location, Scripts.PUT, List.of(location, Long.toString(id), contentHash));
         Object previous = r.size() > 1 ? r.get(1) : null;
         return previous == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(str(previous)));
+    }
+
+    /** One script call (atomic, one round trip) per chunk of links. */
+    @Override
+    public List<OptionalLong> putAll(List<Link> links) {
+        Objects.requireNonNull(links, "links");
+        List<OptionalLong> out = new ArrayList<>(links.size());
+        for (int from = 0; from < links.size(); from += PUT_CHUNK) {
+            List<Link> chunk = links.subList(from, Math.min(links.size(), from + PUT_CHUNK));
+            List<String> args = new ArrayList<>(chunk.size() * 3);
+            for (Link l : chunk) {
+                args.add(l.location());
+                args.add(Long.toString(l.id()));
+                args.add(l.contentHash());
+            }
+            List<?> r = write("put " + chunk.get(0).location() + (chunk.size() > 1 ? " and " + (chunk.size() - 1)
+                    + " more" : ""), Scripts.PUT_ALL, args);
+            for (int i = 0; i < chunk.size(); i++) {
+                Object previous = i + 1 < r.size() ? r.get(i + 1) : null;
+                out.add(previous == null || Boolean.FALSE.equals(previous) ? OptionalLong.empty()
+                        : OptionalLong.of(Long.parseLong(str(previous))));
+            }
+        }
+        return out;
+    }
+
+    /** One script call (one round trip) per chunk of locations. */
+    @Override
+    public Map<String, ImageRecord> lookupAll(Collection<String> locations) {
+        Objects.requireNonNull(locations, "locations");
+        ensureOpen();
+        Map<String, ImageRecord> out = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(locations);
+        for (int from = 0; from < all.size(); from += GET_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + GET_CHUNK));
+            List<?> rows = (List<?>) call("lookupAll", () -> Scripts.LOOKUP_ALL.run(redis,
+                    List.of(idsKey, locsKey), chunk));
+            for (int i = 0; i < chunk.size(); i++) {
+                if (rows.get(i) instanceof List<?> row) {
+                    out.put(chunk.get(i), record(Long.parseLong(str(row.get(0))), row, 1));
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -54,30 +54,47 @@ final class Scripts {
             return marker(ARGV[1] == 'create')
             """);
 
-    /** ARGV: location, id, hash. Returns {state, previous id or nil}. */
-    static final Script PUT = new Script(MARKER_FN + """
+    /** Links one location to an id; returns the id it pointed to before when that was another id, else false. */
+    private static final String PUT_FN = """
+            local function put_one(loc, id, hash)
+              local prev = redis.call('HGET', KEYS[3], loc)
+              if prev == id then return false end
+              if prev then
+                local old = redis.call('HGET', KEYS[2], prev)
+                if old then
+                  local r = cjson.decode(old)
+                  r.l = without(r.l, loc)
+                  if #r.l == 0 then redis.call('HDEL', KEYS[2], prev)
+                  else redis.call('HSET', KEYS[2], prev, cjson.encode(r)) end
+                end
+              end
+              local cur = redis.call('HGET', KEYS[2], id)
+              local r
+              if cur then r = cjson.decode(cur) else r = {h = hash, l = {}} end
+              r.l = without(r.l, loc)
+              r.l[#r.l + 1] = loc
+              redis.call('HSET', KEYS[2], id, cjson.encode(r))
+              redis.call('HSET', KEYS[3], loc, id)
+              return prev or false
+            end
+            """;
+
+    /** ARGV: location, id, hash. Returns {state, previous id or false}. */
+    static final Script PUT = new Script(MARKER_FN + PUT_FN + """
             local st = marker(true)
             if bad(st) then return {st} end
-            local loc, id, hash = ARGV[1], ARGV[2], ARGV[3]
-            local prev = redis.call('HGET', KEYS[3], loc)
-            if prev == id then return {st, false} end
-            if prev then
-              local old = redis.call('HGET', KEYS[2], prev)
-              if old then
-                local r = cjson.decode(old)
-                r.l = without(r.l, loc)
-                if #r.l == 0 then redis.call('HDEL', KEYS[2], prev)
-                else redis.call('HSET', KEYS[2], prev, cjson.encode(r)) end
-              end
+            return {st, put_one(ARGV[1], ARGV[2], ARGV[3])}
+            """);
+
+    /** ARGV: (location, id, hash) triples, applied in order, atomically. Returns {state, previous id or false...}. */
+    static final Script PUT_ALL = new Script(MARKER_FN + PUT_FN + """
+            local st = marker(true)
+            if bad(st) then return {st} end
+            local out = {st}
+            for i = 1, #ARGV, 3 do
+              out[#out + 1] = put_one(ARGV[i], ARGV[i + 1], ARGV[i + 2])
             end
-            local cur = redis.call('HGET', KEYS[2], id)
-            local r
-            if cur then r = cjson.decode(cur) else r = {h = hash, l = {}} end
-            r.l = without(r.l, loc)
-            r.l[#r.l + 1] = loc
-            redis.call('HSET', KEYS[2], id, cjson.encode(r))
-            redis.call('HSET', KEYS[3], loc, id)
-            return {st, prev}
+            return out
             """);
 
     /** ARGV: location. Returns {state, id, hash, remaining locations...} or {state} when unknown. */
@@ -140,6 +157,25 @@ final class Scripts {
             local r = cjson.decode(v)
             local out = {id, r.h}
             for _, x in ipairs(r.l) do out[#out + 1] = x end
+            return out
+            """);
+
+    /** KEYS[1] = ids hash, KEYS[2] = locations hash; ARGV: locations. Per location {id, hash, locations...} or false. */
+    static final Script LOOKUP_ALL = new Script("""
+            local ids = redis.call('HMGET', KEYS[2], unpack(ARGV))
+            local out = {}
+            for i = 1, #ARGV do
+              local id = ids[i]
+              local v = id and redis.call('HGET', KEYS[1], id)
+              if v then
+                local r = cjson.decode(v)
+                local e = {id, r.h}
+                for _, x in ipairs(r.l) do e[#e + 1] = x end
+                out[i] = e
+              else
+                out[i] = false
+              end
+            end
             return out
             """);
 
