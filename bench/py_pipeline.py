@@ -136,6 +136,11 @@ def run_faiss(args):
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     index = faiss.IndexFlatIP(args.dim)
     index.add(x)
+    if args.out:  # the same data for the Java side, and FAISS's exact answers to check it against
+        out = Path(args.out)
+        x.astype("<f4").tofile(out / "faiss-base.f32")
+        q.astype("<f4").tofile(out / "faiss-queries.f32")
+        index.search(q, args.k)[1].astype("<i8").tofile(out / f"faiss-top{args.k}.i64")
     if args.threads > 0:
         faiss.omp_set_num_threads(args.threads)
     index.search(q[:2], args.k)
@@ -153,7 +158,7 @@ def run_faiss(args):
 
 
 def emit(args, what, n, seconds):
-    print(json.dumps({"what": what, "images": n, "seconds": seconds, "images_per_s": n / seconds,
+    print(json.dumps({"what": what, "folder": Path(args.images).name if args.images else "", "images": n, "seconds": seconds, "images_per_s": n / seconds,
                       "threads": args.threads, "batch": args.batch}), flush=True)
 
 
@@ -171,6 +176,7 @@ def main():
     ap.add_argument("--dim", type=int, default=1280)
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--out", help="faiss: folder to write the vectors, queries and exact top-k ids to")
     args = ap.parse_args()
     {"best": run_best, "article": run_article, "raw": run_raw, "draft": run_draft, "faiss": run_faiss}[args.mode](args)
 
