@@ -19,22 +19,65 @@ import javax.imageio.stream.ImageInputStream;
  * Reads image files into upright 8-bit RGB images with ImageIO, refusing oversized files and images before
  * decoding them. Any ImageIO plugin on the class path is used (the ONNX embedder module brings TwelveMonkeys for
  * CMYK JPEG, WebP and TIFF). Thread-safe.
+ *
+ * <p><b>Reduced-resolution decoding.</b> {@link #decode(byte[], int)} reads a large image with ImageIO source
+ * subsampling (every s-th pixel of every s-th row) when the caller needs far fewer pixels, e.g. a model that
+ * resizes to 256 pixels anyway: the decoded image and the work after it shrink by s². It changes pixels, so it is
+ * used only when the image stays at least {@link Builder#reducedDecodeMargin margin} × the needed side on both
+ * sides after subsampling (default margin {@value #DEFAULT_REDUCE_MARGIN}: a 12-megapixel photo for a 256-pixel
+ * model is read at 1/5 scale, ordinary photos below about 2 × 512 pixels are decoded in full, exactly as before).
  */
 public final class ImageDecoder {
 
+    /** Default {@link Builder#reducedDecodeMargin}. */
+    public static final int DEFAULT_REDUCE_MARGIN = 2;
+    /** Largest subsampling step used: beyond it the aliasing of skipped pixels grows and little time is won. */
+    private static final int MAX_SUBSAMPLING = 8;
+
     private final ImageLimits limits;
+    private final int reduceMargin;
 
     public ImageDecoder() {
         this(ImageLimits.DEFAULT);
     }
 
     public ImageDecoder(ImageLimits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
+        this(builder().limits(limits));
+    }
+
+    private ImageDecoder(Builder b) {
+        this.limits = Objects.requireNonNull(b.limits, "limits");
+        this.reduceMargin = b.reduceMargin;
         ImageIO.setUseCache(false); // decode in memory, never through temporary files
+    }
+
+    /**
+     * A builder. Defaults: {@link ImageLimits#DEFAULT}, reduced-resolution decoding with margin
+     * {@value #DEFAULT_REDUCE_MARGIN}.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public ImageLimits limits() {
         return limits;
+    }
+
+    /** The reduced-decoding margin; 0 when reduced decoding is off. */
+    public int reducedDecodeMargin() {
+        return reduceMargin;
+    }
+
+    /**
+     * The subsampling step {@link #decode(byte[], int)} uses for a {@code w}×{@code h} image when {@code minSide}
+     * pixels per side are needed: the largest s ≤ 8 with {@code min(w, h) / s >= margin * minSide}, at least 1.
+     */
+    public int subsampling(int w, int h, int minSide) {
+        if (reduceMargin <= 0 || minSide <= 0) {
+            return 1;
+        }
+        long s = Math.min(w, h) / ((long) reduceMargin * minSide);
+        return (int) Math.max(1, Math.min(MAX_SUBSAMPLING, s));
     }
 
     /**
@@ -90,6 +133,16 @@ public final class ImageDecoder {
      *                              image is larger than the limits
      */
     public BufferedImage decode(byte[] data) throws ImageDecodeException {
+        return decode(data, 0);
+    }
+
+    /**
+     * As {@link #decode(byte[])}, but a large image may come out smaller: decoded with the
+     * {@link #subsampling subsampling step} for {@code minSide}, so that both sides stay at least
+     * margin × {@code minSide}. {@code minSide} 0 decodes at full resolution. The size limits apply to the
+     * image's full size, as in {@link #decode(byte[])}.
+     */
+    public BufferedImage decode(byte[] data, int minSide) throws ImageDecodeException {
         if (data.length == 0) {
             throw new ImageDecodeException("empty file (0 bytes)");
         }
@@ -112,6 +165,11 @@ public final class ImageDecoder {
                 int h = reader.getHeight(0);
                 checkSize(w, h);
                 ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(w, h, minSide);
+                if (step > 1) {
+                    // Take the middle pixel of each step × step block, so the image is not shifted by half a block.
+                    param.setSourceSubsampling(step, step, step / 2, step / 2);
+                }
                 // Truncated JPEGs decode "successfully" with a warning and a grey bottom; treat that as corrupt.
                 String[] truncation = new String[1];
                 reader.addIIOReadWarningListener((source, warning) -> {
@@ -185,5 +243,37 @@ public final class ImageDecoder {
             }
         }
         return printable == n ? " (the file looks like text)" : "";
+    }
+
+    /** Builder of {@link ImageDecoder}; see {@link ImageDecoder#builder()} for the defaults. */
+    public static final class Builder {
+        private ImageLimits limits = ImageLimits.DEFAULT;
+        private int reduceMargin = DEFAULT_REDUCE_MARGIN;
+
+        private Builder() {
+        }
+
+        /** Size limits checked before decoding. */
+        public Builder limits(ImageLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * How much larger than the needed side both sides must stay after reduced-resolution decoding; 0 turns it
+         * off (always full resolution). Higher is closer to a full decode and slower. Default
+         * {@value ImageDecoder#DEFAULT_REDUCE_MARGIN}.
+         */
+        public Builder reducedDecodeMargin(int margin) {
+            if (margin < 0) {
+                throw new IllegalArgumentException("reducedDecodeMargin must be >= 0 (0 = off), got " + margin);
+            }
+            this.reduceMargin = margin;
+            return this;
+        }
+
+        public ImageDecoder build() {
+            return new ImageDecoder(this);
+        }
     }
 }

@@ -243,7 +243,7 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
     int[] resized(BufferedImage rgb) {
         int w = rgb.getWidth();
         int h = rgb.getHeight();
-        int[] pixels = rgb.getRGB(0, 0, w, h, null, 0, w);
+        int[] pixels = RgbImages.packedPixels(rgb); // read-only: may be the image's own array
         if (resizeMode == ResizeMode.STRETCH) {
             return PillowResize.resize(pixels, w, h, width, height, interpolation, 0, 0, width, height);
         }

@@ -1,0 +1,402 @@
+package dev.imagesearch.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.IndexReport;
+import dev.imagesearch.image.ImageDecoder;
+import dev.imagesearch.onnx.ModelDescriptor;
+import dev.imagesearch.onnx.OnnxEmbedder;
+import dev.imagesearch.onnx.preprocess.Preprocessing;
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.Metric;
+import dev.imagesearch.store.ScoredId;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.store.VectorRecord;
+import dev.imagesearch.embedded.EmbeddedVectorStore;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * The whole-pipeline benchmark command (bench/run.sh runs it next to the Python peers). Each mode prints one JSON
+ * line:
+ *
+ * <ul>
+ * <li>{@code index}: {@link ImageSearch#indexDirectory} of a folder into a fresh embedded store (read + decode +
+ *     preprocess + inference + store), images/s, peak heap and peak RSS
+ * <li>{@code raw}: ONNX Runtime alone on pre-made tensors (the ceiling), with {@code --sessions} sessions in
+ *     parallel of {@code --threads} intra-op threads each
+ * <li>{@code decode}: decode + preprocess of one file, full resolution and reduced (median ms)
+ * <li>{@code cosine}: cosine between embeddings of full and reduced-resolution decodes, per photo and step
+ * <li>{@code search}: exact top-k over the vectors FAISS was given (files written by py_pipeline.py faiss)
+ * </ul>
+ */
+public final class PipelineBench {
+
+    private final Map<String, String> opts = new HashMap<>();
+
+    private PipelineBench(String[] args) {
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: PipelineBench index|raw|decode|cosine|search --option value ...");
+            System.exit(2);
+        }
+        PipelineBench b = new PipelineBench(args);
+        switch (args[0]) {
+            case "index" -> b.index();
+            case "raw" -> b.raw();
+            case "decode" -> b.decode();
+            case "cosine" -> b.cosine();
+            case "search" -> b.search();
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    private String opt(String name, String def) {
+        return opts.getOrDefault(name, def);
+    }
+
+    private int intOpt(String name, int def) {
+        return Integer.parseInt(opt(name, String.valueOf(def)));
+    }
+
+    private OnnxEmbedder embedder() {
+        Path dir = Path.of(opt("model", ""));
+        ModelDescriptor d = ModelDescriptor.read(dir);
+        OnnxEmbedder.Builder b = OnnxEmbedder.builder(d.modelFile()).name(d.name())
+                .preprocessing(Preprocessing.preset(d.preset())).batchSize(intOpt("batch", 8));
+        d.output().ifPresent(b::outputName);
+        if (intOpt("threads", 0) > 0) {
+            b.intraOpThreads(intOpt("threads", 0));
+        }
+        return b.build();
+    }
+
+    private void index() throws IOException {
+        Path data = Files.createTempDirectory("imagesearch-bench");
+        MemoryWatch watch = new MemoryWatch();
+        try (ImageSearch search = ImageSearch.builder().embedder(embedder()).dataDirectory(data)
+                .batchSize(intOpt("batch", 8)).decodeThreads(intOpt("decode-threads", 2)).build()) {
+            watch.reset();
+            long t0 = System.nanoTime();
+            IndexReport r = search.indexDirectory(Path.of(opt("images", "")));
+            double s = (System.nanoTime() - t0) / 1e9;
+            emit("java-index", "folder", Path.of(opt("images", "")).getFileName().toString(),
+                    "images", r.indexed(), "failed", r.failures().size(), "seconds", s,
+                    "images_per_s", r.indexed() / s, "peak_heap_mb", watch.peakHeapMb(),
+                    "peak_rss_mb", MemoryWatch.peakRssMb(), "batch", intOpt("batch", 8),
+                    "threads", intOpt("threads", 0), "decode_threads", intOpt("decode-threads", 2));
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    /** ONNX Runtime alone on a pre-made random batch: {@code sessions} sessions run in parallel. */
+    private void raw() throws Exception {
+        Path dir = Path.of(opt("model", ""));
+        ModelDescriptor d = ModelDescriptor.read(dir);
+        int batch = intOpt("batch", 8);
+        int sessions = intOpt("sessions", 1);
+        int threads = intOpt("threads", 0);
+        int count = intOpt("count", 256);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<OrtSession> ss = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                if (threads > 0) {
+                    o.setIntraOpNumThreads(threads);
+                }
+                ss.add(env.createSession(d.modelFile().toString(), o));
+            }
+        }
+        String input = ss.get(0).getInputNames().iterator().next();
+        String output = d.output().orElse(ss.get(0).getOutputNames().iterator().next());
+        FloatBuffer buf = ByteBuffer.allocateDirect(batch * 3 * 224 * 224 * 4).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        Random rnd = new Random(1);
+        while (buf.hasRemaining()) {
+            buf.put((float) rnd.nextGaussian());
+        }
+        buf.flip();
+        long[] shape = {batch, 3, 224, 224};
+        try (OnnxTensor t = OnnxTensor.createTensor(env, buf, shape)) {
+            for (OrtSession s : ss) {
+                for (int i = 0; i < 2; i++) {
+                    s.run(Map.of(input, t), Set.of(output)).close();
+                }
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(sessions);
+            int perSession = (count / batch + sessions - 1) / sessions;
+            long t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (OrtSession s : ss) {
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < perSession; i++) {
+                        s.run(Map.of(input, t), Set.of(output)).close();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            int n = perSession * sessions * batch;
+            emit("java-raw", "images", n, "seconds", secs, "images_per_s", n / secs, "sessions", sessions,
+                    "threads", threads, "batch", batch);
+        }
+        for (OrtSession s : ss) {
+            s.close();
+        }
+    }
+
+    /** Decode + preprocess of one file into a tensor, full resolution vs reduced; median of --repeat. */
+    private void decode() throws Exception {
+        Path file = Path.of(opt("file", ""));
+        byte[] bytes = Files.readAllBytes(file);
+        Preprocessing pre = Preprocessing.preset("efficientnet-lite").withLayout(
+                dev.imagesearch.onnx.preprocess.Layout.NCHW);
+        FloatBuffer dst = FloatBuffer.allocate(pre.elementsPerImage());
+        int repeat = intOpt("repeat", 9);
+        int margin = intOpt("margin", ImageDecoder.DEFAULT_REDUCE_MARGIN);
+        for (String how : List.of("full", "reduced")) {
+            ImageDecoder dec = ImageDecoder.builder().reducedDecodeMargin(how.equals("full") ? 0 : margin).build();
+            double[] ms = new double[repeat];
+            for (int i = -3; i < repeat; i++) { // 3 warm-up runs
+                long t0 = System.nanoTime();
+                BufferedImage img = dec.decode(bytes, 256);
+                dst.clear();
+                pre.apply(img, dst);
+                if (i >= 0) {
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            emit("java-decode-" + how, "file", file.toString(), "median_ms", ms[repeat / 2],
+                    "min_ms", ms[0], "max_ms", ms[repeat - 1], "margin", how.equals("full") ? 0 : margin);
+        }
+    }
+
+    /** Cosine of embeddings of full vs subsampled decodes, for every photo and every step that keeps ≥ 256 px. */
+    private void cosine() throws Exception {
+        try (OnnxEmbedder e = embedder(); Stream<Path> files = ImageSearch.listImages(Path.of(opt("images", "")))) {
+            int need = e.minimumInputSide();
+            for (Path p : files.toList()) {
+                byte[] bytes = Files.readAllBytes(p);
+                int[] wh = ImageDecoder.dimensions(bytes);
+                float[] full = e.embed(ImageDecoder.builder().reducedDecodeMargin(0).build().decode(bytes, need));
+                int shorter = Math.min(wh[0], wh[1]);
+                for (int step = 2; step <= 8 && shorter / step >= need; step++) {
+                    // margin m gives this step exactly when shorter / (m * need) >= step: force it with m = 1
+                    ImageDecoder forced = ImageDecoder.builder().reducedDecodeMargin(1).build();
+                    BufferedImage img = decodeWithStep(forced, bytes, shorter / step, step, need);
+                    if (img == null) {
+                        continue;
+                    }
+                    float[] reduced = e.embed(img);
+                    double cos = 0;
+                    for (int i = 0; i < full.length; i++) {
+                        cos += (double) full[i] * reduced[i];
+                    }
+                    emit("cosine", "file", p.getFileName().toString(), "width", wh[0], "height", wh[1],
+                            "step", step, "ratio", (double) shorter / step / need, "cosine", cos);
+                }
+            }
+        }
+    }
+
+    /** Decodes with exactly {@code step} by asking for the side that makes margin 1 choose it. */
+    private static BufferedImage decodeWithStep(ImageDecoder margin1, byte[] bytes, int side, int step, int need)
+            throws Exception {
+        int[] wh = ImageDecoder.dimensions(bytes);
+        int ask = Math.min(wh[0], wh[1]) / step; // min/ask >= step, min/ask < step + 1 for ask large enough
+        if (margin1.subsampling(wh[0], wh[1], ask) != step) {
+            return null; // this step cannot be forced for this size
+        }
+        return margin1.decode(bytes, ask);
+    }
+
+    /** Exact search over the FAISS benchmark's vectors: single queries, then one batch; checks top-k ids. */
+    private void search() throws Exception {
+        Path dir = Path.of(opt("data", ""));
+        int n = intOpt("count", 100_000);
+        int dim = intOpt("dim", 1280);
+        int nq = intOpt("queries", 50);
+        int k = intOpt("k", 10);
+        float[] base = readF32(dir.resolve("faiss-base.f32"), n * dim);
+        float[] qs = readF32(dir.resolve("faiss-queries.f32"), nq * dim);
+        Path data = Files.createTempDirectory("imagesearch-bench-search");
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(data)) {
+            VectorCollection c = store.open(CollectionSpec.builder("bench", dim).metric(Metric.IP).build());
+            List<VectorRecord> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                batch.add(new VectorRecord(i, Arrays.copyOfRange(base, i * dim, (i + 1) * dim)));
+                if (batch.size() == 1000) {
+                    c.upsert(batch);
+                    batch.clear();
+                }
+            }
+            c.upsert(batch);
+            base = null;
+            batch = null;
+            System.gc();
+            double heapAfterLoad = (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()) / 1048576.0;
+            List<float[]> queries = new ArrayList<>();
+            for (int j = 0; j < nq; j++) {
+                queries.add(Arrays.copyOfRange(qs, j * dim, (j + 1) * dim));
+            }
+            for (int w = 0; w < 5; w++) { // warm-up
+                c.search(queries.get(w % nq), k);
+            }
+            c.searchBatch(queries, k);
+            double[] single = new double[nq];
+            List<List<ScoredId>> singles = new ArrayList<>();
+            for (int j = 0; j < nq; j++) {
+                long t0 = System.nanoTime();
+                singles.add(c.search(queries.get(j), k));
+                single[j] = (System.nanoTime() - t0) / 1e6;
+            }
+            long t0 = System.nanoTime();
+            List<List<ScoredId>> batched = c.searchBatch(queries, k);
+            double perQuery = (System.nanoTime() - t0) / 1e6 / nq;
+            Path expected = dir.resolve("faiss-top" + k + ".i64");
+            double recall = Files.exists(expected) ? recall(expected, singles, k) : -1;
+            double batchRecall = Files.exists(expected) ? recall(expected, batched, k) : -1;
+            Arrays.sort(single);
+            emit("java-search", "n", n, "dim", dim, "kernel", kernelName(c), "single_median_ms",
+                    single[nq / 2], "single_min_ms", single[0], "single_max_ms", single[nq - 1],
+                    "batch_per_query_ms", perQuery, "recall_vs_faiss", recall, "batch_recall_vs_faiss", batchRecall,
+                    "heap_after_load_mb", heapAfterLoad,
+                    "vectors_mb", (double) n * dim * 4 / 1048576.0);
+        } finally {
+            deleteTree(data);
+        }
+    }
+
+    private static String kernelName(VectorCollection c) {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && Boolean.parseBoolean(System.getProperty("imagesearch.simd", "true")) ? "vector-api" : "scalar";
+    }
+
+    private static double recall(Path expected, List<List<ScoredId>> got, int k) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(expected)).order(ByteOrder.LITTLE_ENDIAN);
+        int hit = 0;
+        int total = 0;
+        for (List<ScoredId> hits : got) {
+            Set<Long> mine = new java.util.HashSet<>();
+            hits.forEach(h -> mine.add(h.id()));
+            for (int i = 0; i < k; i++) {
+                if (mine.contains(b.getLong())) {
+                    hit++;
+                }
+                total++;
+            }
+        }
+        return (double) hit / total;
+    }
+
+    private static float[] readF32(Path file, int count) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // read fully
+            }
+            b.flip();
+            float[] out = new float[count];
+            b.asFloatBuffer().get(out);
+            return out;
+        }
+    }
+
+    /** Prints {@code {"what": what, key: value, ...}} from alternating keys and values. */
+    static void emit(String what, Object... keyValues) {
+        Map<String, Object> fields = new java.util.TreeMap<>();
+        for (int i = 0; i + 1 < keyValues.length; i += 2) {
+            fields.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        StringBuilder s = new StringBuilder("{\"what\": \"").append(what).append('"');
+        fields.entrySet().forEach(e -> {
+            s.append(", \"").append(e.getKey()).append("\": ");
+            Object v = e.getValue();
+            if (v instanceof Number num) {
+                s.append(v instanceof Double || v instanceof Float
+                        ? String.format(Locale.ROOT, "%.4f", num.doubleValue()) : v.toString());
+            } else {
+                s.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        });
+        System.out.println(s.append('}'));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Peak heap (sum of the heap pools' peaks) since the last reset, and the process's peak RSS. */
+    static final class MemoryWatch {
+        void reset() {
+            System.gc();
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                p.resetPeakUsage();
+            }
+        }
+
+        double peakHeapMb() {
+            long sum = 0;
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    sum += p.getPeakUsage().getUsed();
+                }
+            }
+            return sum / 1048576.0;
+        }
+
+        static double peakRssMb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.imagesearch.bench;
+
+import dev.imagesearch.embedded.EmbeddedVectorStore;
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.Metric;
+import dev.imagesearch.store.ScoredId;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.store.VectorRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Exact top-10 search of the embedded store over {@code n} random unit vectors of 1280 dimensions: one query, and a
+ * batch of 50 (score = time per batch; divide by 50 for the time per query). The {@code simd} forks run with the
+ * Vector API module, the {@code scalar} ones without it (the fallback users get without the flag).
+ *
+ * <pre>java -jar bench/target/benchmarks.jar SearchBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SearchBenchmark {
+
+    @Param({"100000"})
+    int n;
+
+    private static final int DIM = 1280;
+    private Path dir;
+    private EmbeddedVectorStore store;
+    private VectorCollection collection;
+    private List<float[]> queries;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Files.createTempDirectory("search-bench");
+        store = EmbeddedVectorStore.open(dir);
+        collection = store.open(CollectionSpec.builder("bench", DIM).metric(Metric.IP).build());
+        Random rnd = new Random(42);
+        List<VectorRecord> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(new VectorRecord(i, unit(rnd)));
+            if (batch.size() == 1000) {
+                collection.upsert(batch);
+                batch.clear();
+            }
+        }
+        collection.upsert(batch);
+        queries = new ArrayList<>();
+        for (int j = 0; j < 50; j++) {
+            queries.add(unit(rnd));
+        }
+    }
+
+    private static float[] unit(Random rnd) {
+        float[] v = new float[DIM];
+        double s = 0;
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) rnd.nextGaussian();
+            s += v[i] * v[i];
+        }
+        float inv = (float) (1 / Math.sqrt(s));
+        for (int i = 0; i < DIM; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        store.close();
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-modules", "jdk.incubator.vector"})
+    public List<ScoredId> singleSimd() {
+        return collection.search(queries.get(next++ % queries.size()), 10);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-modules", "jdk.incubator.vector"})
+    public List<List<ScoredId>> batch50Simd() {
+        return collection.searchBatch(queries, 10);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+    public List<ScoredId> singleScalar() {
+        return collection.search(queries.get(next++ % queries.size()), 10);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+    public List<List<ScoredId>> batch50Scalar() {
+        return collection.searchBatch(queries, 10);
+    }
+}

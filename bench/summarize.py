@@ -1,0 +1,122 @@
+"""Prints the benchmark table (markdown) from the JSON lines bench/run.sh wrote."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+
+def main(path):
+    rows = [json.loads(l) for l in open(path) if l.startswith("{")]
+    machine = open(path + ".machine").read().strip() if path else ""
+
+    def pick(what, round_kind="main", **match):
+        out = []
+        for r in rows:
+            if r["what"] != what:
+                continue
+            is_main = r["round"].isdigit()
+            if (round_kind == "main") != is_main and round_kind != "any" and round_kind != r["round"]:
+                continue
+            if round_kind not in ("main", "any") and r["round"] != round_kind:
+                continue
+            if all(str(r.get(k)) == str(v) for k, v in match.items()):
+                out.append(r)
+        return out
+
+    def med(rs, key):
+        vals = [float(r[key]) for r in rs]
+        if not vals:
+            return None, None, None
+        return statistics.median(vals), min(vals), max(vals)
+
+    def fmt(m, unit=""):
+        v, lo, hi = m
+        if v is None:
+            return "n/a"
+        return f"{v:.1f}{unit} ({lo:.1f}–{hi:.1f})"
+
+    def ratio(a, b, higher=True):
+        if a[0] is None or b[0] is None:
+            return "n/a"
+        return f"{a[0] / b[0]:.2f}"
+
+    print("\n" + machine.replace("\n", "  \n") + "\n")
+    print("Medians over the rounds, (min–max) in brackets.\n")
+    print("| target | measured | ratio | goal | met |")
+    print("|---|---|---|---|---|")
+    jidx = med(pick("java-index", folder="photos"), "images_per_s")
+    jraw = med(pick("java-raw"), "images_per_s")
+    praw = med(pick("python-raw"), "images_per_s")
+    best = med(pick("python-best", folder="photos"), "images_per_s")
+    jsub = med(pick("java-index", folder="subset"), "images_per_s")
+    art = med(pick("python-article", folder="subset"), "images_per_s")
+
+    def line(name, measured, r, goal, ok):
+        print(f"| {name} | {measured} | {r} | {goal} | {ok} |")
+
+    def ok(a, b, thr, higher=True):
+        if a[0] is None or b[0] is None:
+            return "n/a"
+        return "yes" if (a[0] / b[0] >= thr if higher else a[0] / b[0] <= thr) else "**no**"
+
+    line("1. Java indexing vs raw ONNX Runtime (Java, pre-made tensors)",
+         f"index {fmt(jidx, ' img/s')}; raw Java {fmt(jraw, ' img/s')}; raw Python {fmt(praw, ' img/s')}",
+         ratio(jidx, jraw), "≥ 0.9", ok(jidx, jraw, 0.9))
+    line("2a. Java indexing vs Python best practice", f"Java {fmt(jidx, ' img/s')}; Python {fmt(best, ' img/s')}",
+         ratio(jidx, best), "≥ 1.3", ok(jidx, best, 1.3))
+    line("2b. Java indexing vs the article's pipeline (subset)", f"Java {fmt(jsub, ' img/s')}; article {fmt(art, ' img/s')}",
+         ratio(jsub, art), "≥ 3", ok(jsub, art, 3))
+    jred = med(pick("java-decode-reduced"), "median_ms")
+    jfull = med(pick("java-decode-full"), "median_ms")
+    draft = med(pick("python-draft"), "median_ms")
+    line("3. decode + preprocess of a 12 MP JPEG", f"Java reduced {fmt(jred, ' ms')}; Java full {fmt(jfull, ' ms')}; "
+         f"Pillow draft {fmt(draft, ' ms')}", ratio(jred, draft), "≤ 1", ok(jred, draft, 1.0, higher=False))
+    fa = [r for r in rows if r["what"] == "faiss"]
+    js = [r for r in rows if r["what"] == "java-search"]
+    if fa and js:
+        fs = med(fa, "single_median_ms")
+        fb = med(fa, "batch_per_query_ms")
+        for r in js:
+            s = (float(r["single_median_ms"]),) * 3
+            b = (float(r["batch_per_query_ms"]),) * 3
+            line(f"5. search single query, kernel {r['kernel']}", f"Java {fmt(s, ' ms')}; FAISS {fmt(fs, ' ms')}",
+                 ratio(s, fs), "≤ 1.2", ok(s, fs, 1.2, higher=False))
+            line(f"5. search batch of 50, kernel {r['kernel']}", f"Java {fmt(b, ' ms/query')}; FAISS {fmt(fb, ' ms/query')}; "
+                 f"recall vs FAISS {r['recall_vs_faiss']}/{r['batch_recall_vs_faiss']}", ratio(b, s), "< 1 (vs single)",
+                 "yes" if b[0] < s[0] else "**no**")
+            line(f"5/6. search memory, kernel {r['kernel']}", f"heap after load {float(r['heap_after_load_mb']):.0f} MB, "
+                 f"vectors {float(r['vectors_mb']):.0f} MB", "", "vectors + small", "")
+    heap = med(pick("java-index", folder="photos"), "peak_heap_mb")
+    rss = med(pick("java-index", folder="photos"), "peak_rss_mb")
+    line("6. indexing memory", f"peak heap {fmt(heap, ' MB')}, peak RSS {fmt(rss, ' MB')}", "", "bounded", "see text")
+
+    print("\nThreading (2 cores), raw ONNX Runtime, batch 8:\n")
+    print("| sessions × intra-op threads | img/s |")
+    print("|---|---|")
+    for r in pick("java-raw", "threads"):
+        print(f"| {r['sessions']} × {r['threads'] or 'default'} | {float(r['images_per_s']):.1f} |")
+    for r in pick("java-index", "threads"):
+        print(f"| index, decode threads {r['decode_threads']} | {float(r['images_per_s']):.1f} |")
+    br = pick("java-index", "broken")
+    if br:
+        print("\nBad input:\n")
+        for r in br:
+            print(f"- {r['folder']}: {r['images']} indexed, {r['failed']} failed, {float(r['images_per_s']):.1f} img/s, "
+                  f"{float(r['seconds']):.2f} s")
+    cos = [r for r in rows if r["what"] == "cosine"]
+    if cos:
+        print("\nCosine, full vs reduced-resolution decode (efficientnet-lite0 embeddings):\n")
+        print("| ratio = shorter side after subsampling / 256 | photos×steps | min cosine | median cosine |")
+        print("|---|---|---|---|")
+        buckets = defaultdict(list)
+        for r in cos:
+            x = float(r["ratio"])
+            b = "1–1.5" if x < 1.5 else "1.5–2" if x < 2 else "2–3" if x < 3 else "≥ 3"
+            buckets[b].append(float(r["cosine"]))
+        for b in ["1–1.5", "1.5–2", "2–3", "≥ 3"]:
+            if buckets[b]:
+                print(f"| {b} | {len(buckets[b])} | {min(buckets[b]):.4f} | {statistics.median(buckets[b]):.4f} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

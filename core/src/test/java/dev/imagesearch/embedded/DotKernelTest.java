@@ -1,0 +1,115 @@
+package dev.imagesearch.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.Metric;
+import dev.imagesearch.store.ScoredId;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.store.VectorRecord;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DotKernelTest {
+
+    @TempDir
+    Path dir;
+
+    private static float[][] random(Random rnd, int n, int dim) {
+        float[][] a = new float[n][dim];
+        for (float[] row : a) {
+            for (int i = 0; i < dim; i++) {
+                row[i] = (float) rnd.nextGaussian();
+            }
+        }
+        return a;
+    }
+
+    private static float[] flat(float[][] rows) {
+        int dim = rows[0].length;
+        float[] out = new float[rows.length * dim];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, out, r * dim, dim);
+        }
+        return out;
+    }
+
+    private static double exact(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    static List<DotKernel> kernels() {
+        return List.of(DotKernel.scalar(), DotKernel.best());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 15, 16, 17, 64, 100, 1280, 2049})
+    void bothKernelsMatchExactDotProductsForAnyDimension(int dim) {
+        Random rnd = new Random(dim);
+        float[][] rows = random(rnd, 11, dim);
+        float[][] queries = random(rnd, 7, dim); // 7: one block of 4 plus a remainder of 3
+        float[] matrix = flat(rows);
+        for (DotKernel kernel : kernels()) {
+            float[] single = new float[10];
+            kernel.dots(matrix, dim, 1, 11, queries[0], single);
+            float[][] batch = new float[7][10];
+            kernel.dotsBatch(matrix, dim, 1, 11, queries, 0, 7, batch);
+            for (int r = 1; r < 11; r++) {
+                double tol = 1e-4 * Math.sqrt(dim) * 4;
+                assertThat((double) single[r - 1]).as(kernel.name()).isCloseTo(exact(queries[0], rows[r]), within(tol));
+                for (int j = 0; j < 7; j++) {
+                    assertThat((double) batch[j][r - 1]).as(kernel.name() + " query " + j + " row " + r)
+                            .isCloseTo(exact(queries[j], rows[r]), within(tol));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theVectorApiKernelIsUsedWhenTheModuleIsPresent() {
+        // surefire runs core's tests with --add-modules jdk.incubator.vector (core/pom.xml)
+        assertThat(ModuleLayer.boot().findModule("jdk.incubator.vector")).isPresent();
+        assertThat(DotKernel.best().name()).startsWith("vector-api-");
+        assertThat(DotKernel.scalar().name()).isEqualTo("scalar");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"COSINE", "IP", "L2"})
+    void batchSearchEqualsSingleSearches(String metric) throws Exception {
+        int dim = 37;
+        Random rnd = new Random(5);
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
+            VectorCollection c = store.open(CollectionSpec.builder("m", dim).metric(Metric.parse(metric)).build());
+            float[][] data = random(rnd, 700, dim); // more than one batch tile, with a partial last tile
+            List<VectorRecord> records = new ArrayList<>();
+            for (int i = 0; i < data.length; i++) {
+                records.add(new VectorRecord(1000 + i, data[i]));
+            }
+            c.upsert(records);
+            List<float[]> queries = List.of(random(rnd, 9, dim));
+            List<List<ScoredId>> batch = c.searchBatch(queries, 10);
+            assertThat(batch).hasSize(9);
+            for (int j = 0; j < queries.size(); j++) {
+                List<ScoredId> single = c.search(queries.get(j), 10);
+                assertThat(batch.get(j)).hasSize(10);
+                for (int i = 0; i < 10; i++) {
+                    assertThat(batch.get(j).get(i).id()).isEqualTo(single.get(i).id());
+                    assertThat(batch.get(j).get(i).score()).isCloseTo(single.get(i).score(), within(1e-4f));
+                }
+            }
+            assertThat(c.searchBatch(List.of(), 3)).isEmpty();
+            assertThat(c.searchBatch(queries, 0)).allSatisfy(r -> assertThat(r).isEmpty());
+        }
+    }
+}
