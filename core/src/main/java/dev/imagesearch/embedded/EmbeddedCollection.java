@@ -223,6 +223,21 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
     }
 
+    @Override
+    public java.util.Optional<float[]> vector(long id) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            Integer slot = slotOf.get(id);
+            if (slot == null) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private float score(float[] q, int slot) {
         int base = slot * dim;
         float[] v = vectors;
@@ -310,17 +325,6 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
         for (long id : snapshot) {
             action.accept(id);
-        }
-    }
-
-    /** A copy of the stored (normalised, for cosine) vector of an id, or null. */
-    float[] vector(long id) {
-        lock.readLock().lock();
-        try {
-            Integer slot = slotOf.get(id);
-            return slot == null ? null : Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim);
-        } finally {
-            lock.readLock().unlock();
         }
     }
 
