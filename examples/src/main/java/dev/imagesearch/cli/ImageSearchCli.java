@@ -4,6 +4,8 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "imagesearch", mixinStandardHelpOptions = true, versionProvider = ImageSearchCli.Version.class,
         description = "Index image files and find visually similar images with a pretrained ONNX model.",
         subcommands = {IndexCommand.class, SimilarCommand.class, ModelsCommand.class, CountCommand.class,
-                RemoveCommand.class, CommandLine.HelpCommand.class},
+                RemoveCommand.class, CompareCommand.class, DuplicatesCommand.class, EvalCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (index: also when some files failed; they are listed)",
@@ -86,7 +89,7 @@ public final class ImageSearchCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "a command is required: index, similar, models, count or remove");
+                "a command is required: index, similar, compare, duplicates, eval, models, count or remove");
     }
 
     ModelSource models() {
@@ -102,13 +105,27 @@ public final class ImageSearchCli implements Callable<Integer> {
     ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
         ImageSearch.Builder builder = ImageSearch.builder().batchSize(batch).decodeThreads(threads);
         store.configure(builder); // refuses unsupported backends before the model is loaded
-        Embedder embedder = models.load(model.directory(models), model.model, model.preset);
+        List<Embedder> loaded = new ArrayList<>();
         try {
-            return builder.embedder(embedder).build();
+            for (String name : model.names()) {
+                Embedder e = models.load(model.directory(models), name, model.preset);
+                loaded.add(e);
+                if (loaded.size() == 1) {
+                    builder.embedder(e);
+                } else {
+                    builder.addEmbedder(e);
+                }
+            }
+            return builder.build();
         } catch (RuntimeException e) {
-            embedder.close();
+            loaded.forEach(Embedder::close);
             throw e;
         }
+    }
+
+    /** The models of an index as {@code a, b, c}. */
+    static String modelNames(ImageSearch search) {
+        return String.join(", ", search.models().stream().map(dev.imagesearch.IndexedModel::name).toList());
     }
 
     /** Prints one error line, with the stack trace only when asked for. */
