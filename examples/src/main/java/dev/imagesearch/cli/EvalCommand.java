@@ -62,13 +62,21 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Indexing progress on stderr: auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
         Progress.Mode progress;
 
+        @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",
+                description = "Per-model weights applied to every fusion evaluated (default 1 each).")
+        Map<String, Double> weights;
+
         List<Fusion> fusionList() {
             List<Fusion> out = new ArrayList<>();
             for (String f : fusions) {
                 try {
-                    out.add(Fusion.parse(f).build());
+                    Fusion.Builder b = Fusion.parse(f);
+                    if (weights != null) {
+                        weights.forEach(b::weight);
+                    }
+                    out.add(b.build());
                 } catch (IllegalArgumentException e) {
-                    throw CliException.usage("--fusions: " + e.getMessage());
+                    throw CliException.usage("--fusions/--weights: " + e.getMessage());
                 }
             }
             return out;
