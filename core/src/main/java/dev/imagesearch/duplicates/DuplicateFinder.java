@@ -42,9 +42,9 @@ public final class DuplicateFinder {
 
     /** Measured per-model defaults (cosine similarity); see docs/EVALUATION.md. */
     private static final Map<String, Double> DEFAULT_THRESHOLDS = Map.of(
-            "efficientnet-lite0", 0.80,
-            "mobilenet-v2-nsfwjs", 0.80,
-            "inception-v3-nsfwjs", 0.80);
+            "efficientnet-lite0", 0.70,
+            "mobilenet-v2-nsfwjs", 0.85,
+            "inception-v3-nsfwjs", 0.95);
 
     /** Threshold for a model that was not measured. */
     public static final double FALLBACK_THRESHOLD = 0.90;

@@ -128,11 +128,11 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static void printMethods(PrintWriter out, List<MethodScores> methods, List<String> metrics, List<String> heads) {
-        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-28s %7s", "method", "queries"));
+        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-40s %7s", "method", "queries"));
         heads.forEach(x -> h.append(String.format(Locale.ROOT, " %9s", x)));
         out.println(h);
         for (MethodScores s : methods) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s %7d",
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-40s %7d",
                     s.fused() ? "fusion " + s.method() : s.method(), s.queries()));
             for (String m : metrics) {
                 line.append(String.format(Locale.ROOT, " %9.4f", s.get(m)));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class FusionOptions {
 
     /** The fusion used when {@code --fusion} is not given; chosen from the measurements in docs/EVALUATION.md. */
-    public static final String DEFAULT_FUSION = "rrf";
+    public static final String DEFAULT_FUSION = "zscore";
 
     @Option(names = "--fusion", paramLabel = "METHOD", defaultValue = DEFAULT_FUSION,
             description = "With several models: rrf (reciprocal rank fusion, k=60), rrf:K, minmax or zscore "

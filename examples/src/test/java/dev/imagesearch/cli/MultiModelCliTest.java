@@ -51,7 +51,7 @@ class MultiModelCliTest {
         CliRun table = run("similar", photos.resolve("p2.png").toString(), "--models", "grid,coarse", "--data",
                 data.toString(), "-k", "3");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out()).contains("fused with rrf over grid, coarse").contains("1/1.0000");
+        assertThat(table.out()).contains("fused with zscore over grid, coarse").contains("1/1.0000");
 
         CliRun json = run("similar", photos.resolve("p2.png").toString(), "--models", "grid,coarse", "--data",
                 data.toString(), "-k", "3", "--format", "json", "--fusion", "zscore", "--weights", "grid=2");
