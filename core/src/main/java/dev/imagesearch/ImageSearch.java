@@ -846,4 +846,64 @@ public final class ImageSearch implements AutoCloseable {
             }
         }
     }
+
+    // ---- several models: fused search, comparison, near-duplicates (logic in dev.imagesearch.fusion, .compare,
+    // .duplicates; these only delegate)
+
+    /**
+     * Searches with every model and fuses the lists: each model's top {@code fusion.depth(k)} and the fused top
+     * {@code k}, each fused result with every model's rank and score. A model that fails on the image is left out
+     * and named in {@link dev.imagesearch.fusion.MultiModelResult#failures()}. With one model the fused list is
+     * that model's list.
+     *
+     * @throws IllegalArgumentException for a negative {@code k}
+     * @throws IllegalStateException    when every model fails on the image
+     */
+    public dev.imagesearch.fusion.MultiModelResult searchAll(BufferedImage image, int k,
+                                                             dev.imagesearch.fusion.Fusion fusion) {
+        ensureOpen();
+        return dev.imagesearch.fusion.MultiModelSearch.search(this, image, k, fusion);
+    }
+
+    /** As {@link #searchAll(BufferedImage, int, dev.imagesearch.fusion.Fusion)} for an image file. */
+    public dev.imagesearch.fusion.MultiModelResult searchAll(Path image, int k, dev.imagesearch.fusion.Fusion fusion)
+            throws ImageDecodeException {
+        checkK(k);
+        return searchAll(decoder.decode(image), k, fusion);
+    }
+
+    /**
+     * Every model's top {@code k} for one image side by side, with overlap@k and rank correlations between models
+     * and each model's score distribution. A model that fails on the image is left out.
+     *
+     * @throws IllegalArgumentException for a negative {@code k}
+     * @throws IllegalStateException    when every model fails on the image
+     */
+    public dev.imagesearch.compare.Comparison compare(BufferedImage image, int k) {
+        checkK(k);
+        dev.imagesearch.fusion.MultiModelResult r = searchAll(image, k,
+                dev.imagesearch.fusion.Fusion.builder(dev.imagesearch.fusion.Fusion.Method.RRF).candidates(1).build());
+        return dev.imagesearch.compare.Comparison.of(r.perModel(), k);
+    }
+
+    /** As {@link #compare(BufferedImage, int)} for an image file. */
+    public dev.imagesearch.compare.Comparison compare(Path image, int k) throws ImageDecodeException {
+        checkK(k);
+        return compare(decoder.decode(image), k);
+    }
+
+    /**
+     * Groups of near-identical indexed images according to the primary model, with the model's measured default
+     * threshold. See {@link dev.imagesearch.duplicates.DuplicateFinder}.
+     */
+    public dev.imagesearch.duplicates.DuplicateFinder.Result duplicates() {
+        ensureOpen();
+        return dev.imagesearch.duplicates.DuplicateFinder.builder(this).build().find();
+    }
+
+    /** As {@link #duplicates()} with a threshold (cosine: pairs scoring at least {@code threshold}). */
+    public dev.imagesearch.duplicates.DuplicateFinder.Result duplicates(double threshold) {
+        ensureOpen();
+        return dev.imagesearch.duplicates.DuplicateFinder.builder(this).threshold(threshold).build().find();
+    }
 }

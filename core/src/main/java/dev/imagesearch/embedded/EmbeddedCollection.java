@@ -287,6 +287,22 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
     }
 
+    /** A copy of the stored vector of an id (normalised, for cosine). */
+    @Override
+    public java.util.Optional<float[]> vector(long id) {
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            Integer slot = slotOf.get(id);
+            if (slot == null) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     private void checkQuery(float[] query, int k) {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
@@ -372,17 +388,6 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
         for (long id : snapshot) {
             action.accept(id);
-        }
-    }
-
-    /** A copy of the stored (normalised, for cosine) vector of an id, or null. */
-    float[] vector(long id) {
-        lock.readLock().lock();
-        try {
-            Integer slot = slotOf.get(id);
-            return slot == null ? null : Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim);
-        } finally {
-            lock.readLock().unlock();
         }
     }
 

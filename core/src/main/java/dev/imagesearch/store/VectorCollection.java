@@ -43,6 +43,18 @@ public interface VectorCollection {
     /** Deletes vectors by id; ids that are absent are ignored. Returns how many were present. */
     int delete(Collection<Long> ids);
 
+    /**
+     * The stored vector of an id, as stored (a {@link Metric#COSINE} collection may keep it L2-normalised), or
+     * empty when the id has none. Used to search with an indexed image without decoding and embedding it again
+     * (near-duplicate search, evaluation).
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, so stores written before this method existed
+     * still compile; callers fall back to embedding the image again.
+     */
+    default java.util.Optional<float[]> vector(long id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot return stored vectors");
+    }
+
     /** Which of the given ids have a stored vector. */
     Set<Long> existing(Collection<Long> ids);
 

@@ -287,9 +287,9 @@ class EmbeddedDurabilityTest {
             EmbeddedCollection ec = (EmbeddedCollection) c;
             for (long id = 1; id <= 100; id++) {
                 float[] expected = normalized(new float[] {id, 50, 0});
-                assertThat(ec.vector(id)).as("vector %d", id).containsExactly(expected, within(1e-6f));
+                assertThat(ec.vector(id).orElseThrow()).as("vector %d", id).containsExactly(expected, within(1e-6f));
             }
-            assertThat(ec.vector(1000)).containsExactly(0f, 0f, 1f);
+            assertThat(ec.vector(1000).orElseThrow()).containsExactly(0f, 0f, 1f);
         }
     }
 
@@ -318,7 +318,7 @@ class EmbeddedDurabilityTest {
             assertThat(c.count()).isEqualTo(500);
             Set<Long> ids = ids(c);
             assertThat(ids).allMatch(id -> id % 6 == 0).hasSize(500);
-            assertThat(((EmbeddedCollection) c).vector(600))
+            assertThat(((EmbeddedCollection) c).vector(600).orElseThrow())
                     .containsExactly(normalized(new float[] {600, 1, -600}), within(1e-6f));
         }
     }

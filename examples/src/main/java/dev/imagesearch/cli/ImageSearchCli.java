@@ -4,6 +4,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "imagesearch", mixinStandardHelpOptions = true, versionProvider = ImageSearchCli.Version.class,
         description = "Index image files and find visually similar images with a pretrained ONNX model.",
         subcommands = {IndexCommand.class, SimilarCommand.class, ModelsCommand.class, CountCommand.class,
-                RemoveCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+                RemoveCommand.class, VerifyCommand.class, CompareCommand.class, DuplicatesCommand.class,
+                EvalCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (index: also when some files failed; they are listed)",
@@ -87,7 +89,7 @@ public final class ImageSearchCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "a command is required: index, similar, models, count, remove or verify");
+                "a command is required: index, similar, compare, duplicates, eval, models, count, remove or verify");
     }
 
     ModelSource models() {
@@ -113,21 +115,29 @@ public final class ImageSearchCli implements Callable<Integer> {
     }
 
     private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
-        List<AutoCloseable> servers = store.configure(builder); // connects before the model is loaded
-        Embedder embedder;
+        List<AutoCloseable> servers = store.configure(builder); // connects before the models are loaded
+        List<Embedder> loaded = new ArrayList<>();
         try {
-            embedder = models.load(model.directory(models), model.model, model.preset);
+            for (String name : model.names()) {
+                Embedder e = models.load(model.directory(models), name, model.preset);
+                loaded.add(e);
+                if (loaded.size() == 1) {
+                    builder.embedder(e);
+                } else {
+                    builder.addEmbedder(e);
+                }
+            }
+            return builder.build();
         } catch (RuntimeException e) {
+            loaded.forEach(Embedder::close);
             StoreOptions.closeQuietly(servers);
             throw e;
         }
-        try {
-            return builder.embedder(embedder).build();
-        } catch (RuntimeException e) {
-            embedder.close();
-            StoreOptions.closeQuietly(servers);
-            throw e;
-        }
+    }
+
+    /** The models of an index as {@code a, b, c}. */
+    static String modelNames(ImageSearch search) {
+        return String.join(", ", search.models().stream().map(dev.imagesearch.IndexedModel::name).toList());
     }
 
     /** Prints one error line, with the stack trace only when asked for. */

@@ -73,7 +73,7 @@ final class IndexCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ImageSearch search = root.open(model, store, batch == null ? 0 : batch, threads == null ? 0 : threads)) {
             err.println("imagesearch: indexing " + files.size() + (files.size() == 1 ? " file" : " files")
-                    + " with " + search.embedder().name() + " into " + store.describe());
+                    + " with " + ImageSearchCli.modelNames(search) + " into " + store.describe());
             err.flush();
             Progress bar = new Progress(err, files.size(), progress, System::nanoTime);
             IndexReport report;
@@ -101,6 +101,13 @@ final class IndexCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "failed:    %d%n", r.failed());
         for (var f : r.failures()) {
             out.println("  " + f.path() + ": " + f.reason());
+        }
+        if (!r.partialFailures().isEmpty()) {
+            out.printf(Locale.ROOT, "partly:    %d (indexed, but one model could not embed them; the next run "
+                    + "retries that model)%n", r.partialFailures().size());
+            for (var f : r.partialFailures()) {
+                out.println("  " + f.path() + ": " + f.model() + ": " + f.reason());
+            }
         }
         out.printf(Locale.ROOT, "elapsed:   %.1f s (%s img/s)%n", seconds,
                 Progress.rate(r.total(), r.elapsed().toNanos()));

@@ -2,6 +2,8 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.onnx.ModelCatalog;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Which model embeds the images: shared by every command that opens an index. */
@@ -24,6 +26,30 @@ public final class ModelOptions {
             description = "Preprocessing preset for a bare .onnx file (required for one), or to override a "
                     + "model's own preset.")
     String preset;
+
+    @Option(names = "--models", paramLabel = "A,B,...", split = ",",
+            description = "Several models side by side (each with its own collection in the same index); the first "
+                    + "is the primary one. Overrides --model.")
+    List<String> models;
+
+    /** The models to load, the primary one first: {@code --models} if given, else {@code --model}. */
+    List<String> names() {
+        if (models == null || models.isEmpty()) {
+            return List.of(model);
+        }
+        List<String> out = new ArrayList<>();
+        for (String m : models) {
+            String n = m.trim();
+            if (n.isEmpty()) {
+                throw CliException.usage("--models has an empty name: '" + String.join(",", models) + "'");
+            }
+            if (out.contains(n)) {
+                throw CliException.usage("--models names '" + n + "' twice");
+            }
+            out.add(n);
+        }
+        return out;
+    }
 
     /** The catalog directory to use with {@code source}. */
     Path directory(ModelSource source) {

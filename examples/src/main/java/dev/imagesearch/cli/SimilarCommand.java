@@ -2,6 +2,7 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.Match;
+import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.image.ImageDecodeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,6 +55,9 @@ final class SimilarCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
+    FusionOptions fusionOptions;
+
+    @Mixin
     StoreOptions store;
 
     @Override
@@ -78,14 +82,18 @@ final class SimilarCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("imagesearch: the index is empty (run 'imagesearch index' "
                         + "with the same --model and --data first)");
             }
+            Fusion fusion = search.models().size() > 1 ? fusionOptions.fusion(search) : null;
             for (Path q : queries) {
-                List<Match> matches;
                 try {
-                    matches = search.similar(q, k);
+                    if (fusion == null) {
+                        List<Match> matches = search.similar(q, k);
+                        results.add(QueryResult.of(ImageSearch.locationOf(q), search.embedder().name(), k, matches));
+                    } else {
+                        results.add(QueryResult.of(ImageSearch.locationOf(q), k, search.searchAll(q, k, fusion)));
+                    }
                 } catch (ImageDecodeException e) {
                     throw CliException.failure("cannot read query image " + q + ": " + e.getMessage(), e);
                 }
-                results.add(QueryResult.of(ImageSearch.locationOf(q), search.embedder().name(), k, matches));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -109,9 +117,31 @@ final class SimilarCommand implements Callable<Integer> {
             }
             first = false;
             out.println("query: " + q.query());
-            out.println("rank  score   location");
+            if (q.fusion() == null) {
+                out.println("rank  score   location");
+                for (QueryResult.Hit hit : q.results()) {
+                    out.printf(Locale.ROOT, "%4d  %.4f  %s%n", hit.rank(), hit.score(), hit.location());
+                }
+                continue;
+            }
+            List<String> models = List.of(q.model().split("\\+"));
+            out.println("fused with " + q.fusion() + " over " + String.join(", ", models)
+                    + " (per model: rank/score, - = not among its candidates)");
+            if (q.failures() != null) {
+                q.failures().forEach((m, why) -> out.println("model " + m + " left out: " + why));
+            }
+            StringBuilder head = new StringBuilder("rank  fused   ");
+            models.forEach(m -> head.append(String.format(Locale.ROOT, "%-14.14s ", m)));
+            out.println(head.append("location"));
             for (QueryResult.Hit hit : q.results()) {
-                out.printf(Locale.ROOT, "%4d  %.4f  %s%n", hit.rank(), hit.score(), hit.location());
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%4d  %.4f  ", hit.rank(),
+                        hit.score()));
+                for (String m : models) {
+                    QueryResult.ModelHit h = hit.models().get(m);
+                    line.append(String.format(Locale.ROOT, "%-14s ", h == null ? "-"
+                            : String.format(Locale.ROOT, "%d/%.4f", h.rank(), h.score())));
+                }
+                out.println(line.append(hit.location()));
             }
         }
     }

@@ -21,6 +21,10 @@ final class FakeModels implements ModelSource {
     static final String GRID_OTHER = "grid-other";
     /** The same vectors as {@code grid}, under another model name (so another collection). */
     static final String PATCHES = "patches";
+    /** A second model with its own name (2x2 grid, 12 values), for several models side by side. */
+    static final String COARSE = "coarse";
+    /** Like {@link #COARSE} under the name {@code flaky}, but fails on every image wider than 60 pixels. */
+    static final String FLAKY = "flaky";
 
     @Override
     public Path defaultDirectory() {
@@ -32,7 +36,9 @@ final class FakeModels implements ModelSource {
         return switch (nameOrPath) {
             case GRID -> new GridEmbedder("v1");
             case GRID_OTHER -> new GridEmbedder("v2");
-            case PATCHES -> new GridEmbedder("v1", PATCHES);
+            case PATCHES -> new GridEmbedder(PATCHES, "v1", 4, Integer.MAX_VALUE);
+            case COARSE -> new GridEmbedder(COARSE, "v1", 2, Integer.MAX_VALUE);
+            case FLAKY -> new GridEmbedder(FLAKY, "v1", 2, 60);
             default -> throw CliException.usage("unknown model '" + nameOrPath + "'; available: " + GRID + ", "
                     + GRID_OTHER);
         };
@@ -43,18 +49,22 @@ final class FakeModels implements ModelSource {
         return List.of(new ModelInfo(GRID, 48, "grid4", Path.of("/models/grid"), "test model"));
     }
 
-    /** Mean RGB of each cell of a 4x4 grid, L2-normalised. */
+    /** Mean RGB of each cell of a grid (4x4 unless given), L2-normalised. */
     static final class GridEmbedder implements Embedder {
-        private final String version;
         private final String name;
+        private final String version;
+        private final int grid;
+        private final int maxWidth;
 
         GridEmbedder(String version) {
-            this(version, GRID);
+            this(GRID, version, 4, Integer.MAX_VALUE);
         }
 
-        GridEmbedder(String version, String name) {
-            this.version = version;
+        GridEmbedder(String name, String version, int grid, int maxWidth) {
             this.name = name;
+            this.version = version;
+            this.grid = grid;
+            this.maxWidth = maxWidth;
         }
 
         @Override
@@ -64,22 +74,25 @@ final class FakeModels implements ModelSource {
 
         @Override
         public int dimension() {
-            return 48;
+            return grid * grid * 3;
         }
 
         @Override
         public String fingerprint() {
-            return GRID + "-" + version;
+            return name + "-" + version;
         }
 
         @Override
         public float[] embed(BufferedImage image) {
-            float[] v = new float[48];
+            if (image.getWidth() > maxWidth) {
+                throw new IllegalStateException(name + " cannot take images wider than " + maxWidth + " px");
+            }
+            float[] v = new float[dimension()];
             int w = image.getWidth();
             int h = image.getHeight();
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    int cell = (y * 4 / h) * 4 + (x * 4 / w);
+                    int cell = (y * grid / h) * grid + (x * grid / w);
                     int rgb = image.getRGB(x, y);
                     v[cell * 3] += ((rgb >> 16) & 0xFF) + 1;
                     v[cell * 3 + 1] += ((rgb >> 8) & 0xFF) + 1;

@@ -1,0 +1,330 @@
+package dev.imagesearch.fusion;
+
+import dev.imagesearch.Match;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Combines several models' result lists for one query into one ranking. Immutable; thread-safe.
+ *
+ * <h2>Methods</h2>
+ * <ul>
+ *   <li>{@link Method#RRF reciprocal rank fusion}: {@code score(d) = Σ_m w_m / (rrfK + rank_m(d))} over the models
+ *       whose candidate list holds {@code d}. It uses ranks only, so the models' scores need not be comparable.
+ *       {@code rrfK} defaults to {@value #DEFAULT_RRF_K} (the constant of Cormack et al., SIGIR 2009): it damps
+ *       the weight of the very first ranks, so one model's top-1 does not outvote agreement further down.</li>
+ *   <li>{@link Method#WEIGHTED weighted score fusion}: {@code score(d) = Σ_m w_m · n_m(d) / Σ_m w_m}, where
+ *       {@code n_m} makes model {@code m}'s raw scores comparable across models (cosine similarities of two
+ *       models live on different scales: one model's 0.6 can be another's 0.9):
+ *       <ul>
+ *         <li>{@link Normalization#MIN_MAX}: over that model's candidate list, best score → 1, worst → 0
+ *             (all 1 when they are equal); an image missing from the list gets 0.</li>
+ *         <li>{@link Normalization#Z_SCORE}: {@code (s − mean) / stddev} over the candidate list (0 when the
+ *             stddev is 0); an image missing from the list gets the lowest value of that list.</li>
+ *       </ul>
+ *       For a lower-is-better metric (L2) the sign is flipped first, so a higher normalised score is always
+ *       closer.</li>
+ * </ul>
+ * Weights default to 1 for every model. Every model contributes its top {@link #candidates()} results (default
+ * {@value #DEFAULT_CANDIDATES}, and never fewer than {@code k}): an image outside one model's candidates is
+ * treated as not returned by it. Ties are broken by the best single-model rank, then by id, so the order is
+ * deterministic.
+ */
+public final class Fusion {
+
+    /** How per-model lists are combined. */
+    public enum Method { RRF, WEIGHTED }
+
+    /** How a model's raw scores are made comparable for {@link Method#WEIGHTED}. */
+    public enum Normalization { MIN_MAX, Z_SCORE }
+
+    /** Default RRF constant. */
+    public static final int DEFAULT_RRF_K = 60;
+
+    /** Default number of candidates taken from each model. */
+    public static final int DEFAULT_CANDIDATES = 50;
+
+    private final Method method;
+    private final int rrfK;
+    private final Normalization normalization;
+    private final Map<String, Double> weights;
+    private final int candidates;
+
+    private Fusion(Builder b) {
+        this.method = b.method;
+        this.rrfK = b.rrfK;
+        this.normalization = b.normalization;
+        this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(b.weights));
+        this.candidates = b.candidates;
+    }
+
+    /** Reciprocal rank fusion with every default (k = 60, equal weights). */
+    public static Fusion rrf() {
+        return builder(Method.RRF).build();
+    }
+
+    /** Weighted score fusion with min-max normalisation and equal weights. */
+    public static Fusion weighted() {
+        return builder(Method.WEIGHTED).build();
+    }
+
+    public static Builder builder(Method method) {
+        return new Builder(method);
+    }
+
+    /**
+     * Parses a fusion name as the CLI writes it: {@code rrf}, {@code rrf:K}, {@code minmax} (weighted, min-max) or
+     * {@code zscore} (weighted, z-score). Weights are set separately.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Builder parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals("rrf")) {
+            return builder(Method.RRF);
+        }
+        if (n.startsWith("rrf:")) {
+            try {
+                return builder(Method.RRF).rrfK(Integer.parseInt(n.substring(4)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Fusion '" + name + "': the RRF constant must be an integer");
+            }
+        }
+        if (n.equals("minmax") || n.equals("weighted")) {
+            return builder(Method.WEIGHTED).normalization(Normalization.MIN_MAX);
+        }
+        if (n.equals("zscore")) {
+            return builder(Method.WEIGHTED).normalization(Normalization.Z_SCORE);
+        }
+        throw new IllegalArgumentException("Unknown fusion '" + name + "'; expected rrf, rrf:K, minmax or zscore");
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public int rrfK() {
+        return rrfK;
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    /** The weights set explicitly; other models weigh 1. */
+    public Map<String, Double> weights() {
+        return weights;
+    }
+
+    /** The weight of a model (1 unless set). */
+    public double weight(String model) {
+        return weights.getOrDefault(model, 1.0);
+    }
+
+    public int candidates() {
+        return candidates;
+    }
+
+    /** How many results to fetch from each model for a fused top {@code k}. */
+    public int depth(int k) {
+        return Math.max(k, candidates);
+    }
+
+    /** A short name: {@code rrf}, {@code rrf:30}, {@code minmax}, {@code zscore}, plus weights if any. */
+    public String name() {
+        String base = switch (method) {
+            case RRF -> rrfK == DEFAULT_RRF_K ? "rrf" : "rrf:" + rrfK;
+            case WEIGHTED -> normalization == Normalization.MIN_MAX ? "minmax" : "zscore";
+        };
+        if (weights.isEmpty()) {
+            return base;
+        }
+        StringBuilder b = new StringBuilder(base).append('[');
+        weights.forEach((m, w) -> b.append(b.charAt(b.length() - 1) == '[' ? "" : ",").append(m).append('=')
+                .append(w));
+        return b.append(']').toString();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    /**
+     * Fuses per-model lists into the top {@code k}.
+     *
+     * @param results one entry per model, each best first (only its first {@link #depth(int)} results are used)
+     * @throws IllegalArgumentException for a negative {@code k}
+     */
+    public List<FusedMatch> fuse(List<ModelResults> results, int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        Objects.requireNonNull(results, "results");
+        // 1. the union of the candidates, with each model's rank
+        Map<Long, Acc> acc = new LinkedHashMap<>();
+        List<double[]> normalised = new ArrayList<>(results.size());
+        for (ModelResults r : results) {
+            List<Match> list = r.top(depth(k));
+            normalised.add(method == Method.WEIGHTED ? normalise(list, r.metric().higherIsBetter()) : null);
+            for (int i = 0; i < list.size(); i++) {
+                Match m = list.get(i);
+                Acc a = acc.computeIfAbsent(m.id(), id -> new Acc(m));
+                // putIfAbsent: a store never returns an id twice, but a hand-made list might
+                a.perModel.putIfAbsent(r.model(), new FusedMatch.ModelHit(i + 1, m.score()));
+                a.bestRank = Math.min(a.bestRank, i + 1);
+            }
+        }
+        // 2. fused scores
+        double weightSum = 0;
+        for (ModelResults r : results) {
+            weightSum += weight(r.model());
+        }
+        for (Acc a : acc.values()) {
+            for (int m = 0; m < results.size(); m++) {
+                String model = results.get(m).model();
+                double w = weight(model);
+                FusedMatch.ModelHit hit = a.perModel.get(model);
+                if (method == Method.RRF) {
+                    a.score += hit == null ? 0 : w / (rrfK + hit.rank());
+                } else {
+                    double[] norm = normalised.get(m);
+                    double absent = normalization == Normalization.MIN_MAX || norm.length == 0 ? 0 : min(norm);
+                    a.score += w * (hit == null ? absent : norm[hit.rank() - 1]);
+                }
+            }
+            if (method == Method.WEIGHTED && weightSum > 0) {
+                a.score /= weightSum;
+            }
+        }
+        List<Acc> all = new ArrayList<>(acc.values());
+        all.sort(Comparator.comparingDouble((Acc a) -> -a.score).thenComparingInt(a -> a.bestRank)
+                .thenComparingLong(a -> a.match.id()));
+        List<FusedMatch> out = new ArrayList<>(Math.min(k, all.size()));
+        for (Acc a : all) {
+            if (out.size() == k) {
+                break;
+            }
+            Match m = a.match;
+            out.add(new FusedMatch(out.size() + 1, m.id(), m.location(), m.locations(), m.contentHash(), a.score,
+                    a.perModel));
+        }
+        return out;
+    }
+
+    private double[] normalise(List<Match> list, boolean higherIsBetter) {
+        double[] s = new double[list.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = higherIsBetter ? list.get(i).score() : -list.get(i).score();
+        }
+        if (s.length == 0) {
+            return s;
+        }
+        if (normalization == Normalization.MIN_MAX) {
+            double lo = min(s);
+            double hi = max(s);
+            for (int i = 0; i < s.length; i++) {
+                s[i] = hi > lo ? (s[i] - lo) / (hi - lo) : 1.0;
+            }
+        } else {
+            double mean = 0;
+            for (double v : s) {
+                mean += v;
+            }
+            mean /= s.length;
+            double var = 0;
+            for (double v : s) {
+                var += (v - mean) * (v - mean);
+            }
+            double sd = Math.sqrt(var / s.length);
+            for (int i = 0; i < s.length; i++) {
+                s[i] = sd > 0 ? (s[i] - mean) / sd : 0.0;
+            }
+        }
+        return s;
+    }
+
+    private static double min(double[] a) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : a) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    private static double max(double[] a) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : a) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    private static final class Acc {
+        final Match match;
+        final Map<String, FusedMatch.ModelHit> perModel = new LinkedHashMap<>();
+        double score;
+        int bestRank = Integer.MAX_VALUE;
+
+        Acc(Match match) {
+            this.match = match;
+        }
+    }
+
+    /** Builds a {@link Fusion}; every setting has a default, listed with its setter. */
+    public static final class Builder {
+        private final Method method;
+        private int rrfK = DEFAULT_RRF_K;
+        private Normalization normalization = Normalization.MIN_MAX;
+        private final Map<String, Double> weights = new LinkedHashMap<>();
+        private int candidates = DEFAULT_CANDIDATES;
+
+        private Builder(Method method) {
+            this.method = Objects.requireNonNull(method, "method");
+        }
+
+        /** RRF constant, &gt;= 1. Default {@value #DEFAULT_RRF_K}. */
+        public Builder rrfK(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("RRF constant must be >= 1, was " + k);
+            }
+            this.rrfK = k;
+            return this;
+        }
+
+        /** Score normalisation of {@link Method#WEIGHTED}. Default {@link Normalization#MIN_MAX}. */
+        public Builder normalization(Normalization n) {
+            this.normalization = Objects.requireNonNull(n, "normalization");
+            return this;
+        }
+
+        /** The weight of one model, &gt;= 0 and finite. Default 1 for every model. */
+        public Builder weight(String model, double weight) {
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("Weight of model '" + model + "' must be finite and >= 0, was "
+                        + weight);
+            }
+            weights.put(Objects.requireNonNull(model, "model"), weight);
+            return this;
+        }
+
+        /** Candidates taken from each model, &gt;= 1. Default {@value #DEFAULT_CANDIDATES}. */
+        public Builder candidates(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("candidates must be >= 1, was " + n);
+            }
+            this.candidates = n;
+            return this;
+        }
+
+        public Fusion build() {
+            return new Fusion(this);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.imagesearch.fusion;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.IndexedModel;
+import dev.imagesearch.Match;
+import dev.imagesearch.image.RgbImages;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Searches with every model of an {@link ImageSearch} and fuses the lists. A model that fails on the query image is
+ * left out and reported in {@link MultiModelResult#failures()}; the others still answer. Only when every model
+ * fails is it an error.
+ */
+public final class MultiModelSearch {
+
+    private MultiModelSearch() {
+    }
+
+    /**
+     * Each model's top {@code fusion.depth(k)} and the fused top {@code k}.
+     *
+     * @throws IllegalArgumentException for a negative {@code k}
+     * @throws IllegalStateException    when every model fails on the image (the message has each reason)
+     */
+    public static MultiModelResult search(ImageSearch search, BufferedImage image, int k, Fusion fusion) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(fusion, "fusion");
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        BufferedImage rgb = RgbImages.toRgb(image);
+        List<ModelResults> perModel = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (IndexedModel m : search.models()) {
+            float[] vector;
+            try {
+                vector = m.embedder().embed(rgb);
+            } catch (RuntimeException e) {
+                failures.put(m.name(), "embedding failed: " + e.getMessage());
+                continue;
+            }
+            List<Match> matches = k == 0 ? List.of() : search.similar(m, vector, fusion.depth(k));
+            perModel.add(new ModelResults(m.name(), m.collection().spec().metric(), matches));
+        }
+        if (perModel.isEmpty()) {
+            throw new IllegalStateException("Every model failed on the query image: " + failures);
+        }
+        return new MultiModelResult(perModel, fusion.fuse(perModel, k), fusion, failures);
+    }
+}

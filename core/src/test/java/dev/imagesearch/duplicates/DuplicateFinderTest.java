@@ -1,0 +1,166 @@
+package dev.imagesearch.duplicates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.store.VectorCollection;
+import dev.imagesearch.testing.PixelEmbedder;
+import dev.imagesearch.testing.TestImages;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuplicateFinderTest {
+
+    @TempDir
+    Path tmp;
+
+    private static BufferedImage scaled(BufferedImage src, int size) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, size, size, null);
+        g.dispose();
+        return out;
+    }
+
+    /** 6 distinct pictures; picture 0 also as a smaller PNG and a JPEG, picture 3 also as a smaller PNG. */
+    private List<Path> photos() {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            files.add(TestImages.write(tmp.resolve("p/" + i + ".png"), TestImages.png(i, 64)));
+        }
+        BufferedImage zero = TestImages.blocks(0, 64);
+        files.add(TestImages.write(tmp.resolve("p/0-small.png"), TestImages.encode(scaled(zero, 32), "png")));
+        files.add(TestImages.write(tmp.resolve("p/0-copy.jpg"), TestImages.encode(zero, "jpg")));
+        files.add(TestImages.write(tmp.resolve("p/3-small.png"),
+                TestImages.encode(scaled(TestImages.blocks(3, 64), 48), "png")));
+        return files;
+    }
+
+    private ImageSearch open() {
+        return ImageSearch.builder().embedder(PixelEmbedder.builder().build()).dataDirectory(tmp.resolve("data"))
+                .build();
+    }
+
+    @Test
+    void groupsNearIdenticalImagesWithTheLargestFirst() {
+        try (ImageSearch search = open()) {
+            search.index(photos());
+            DuplicateFinder.Result r = DuplicateFinder.builder(search).threshold(0.98).build().find();
+            assertThat(r.checked()).isEqualTo(9);
+            assertThat(r.skipped()).isZero();
+            assertThat(r.groups()).hasSize(2);
+            DuplicateGroup first = r.groups().get(0); // the bigger group first
+            assertThat(first.members()).extracting(m -> Path.of(m.location()).getFileName().toString())
+                    .containsExactlyInAnyOrder("0.png", "0-copy.jpg", "0-small.png");
+            assertThat(first.best().pixels()).isEqualTo(64 * 64);
+            assertThat(first.members().get(2).location()).endsWith("0-small.png"); // fewest pixels last
+            assertThat(first.members().get(2).width()).isEqualTo(32);
+            assertThat(first.minScore()).isGreaterThanOrEqualTo(0.98f);
+            DuplicateGroup second = r.groups().get(1);
+            assertThat(second.members()).extracting(m -> Path.of(m.location()).getFileName().toString())
+                    .containsExactly("3.png", "3-small.png");
+            // the facade delegates
+            assertThat(search.duplicates(0.98).groups()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aStricterThresholdFindsNothingAndAnEmptyIndexHasNoGroups() {
+        try (ImageSearch search = open()) {
+            assertThat(search.duplicates(0.5).groups()).isEmpty();
+            assertThat(search.duplicates(0.5).checked()).isZero();
+            search.index(photos());
+            assertThat(search.duplicates(1.01).groups()).isEmpty();
+            // threshold -1 links every neighbour: with 10 neighbours of 9 images, one group of all
+            assertThat(search.duplicates(-1).groups()).singleElement()
+                    .satisfies(g -> assertThat(g.members()).hasSize(9));
+            assertThatThrownBy(() -> DuplicateFinder.builder(search).neighbours(0)).hasMessageContaining("0");
+        }
+    }
+
+    @Test
+    void aStoreThatCannotReturnVectorsFallsBackToReembedding() {
+        try (ImageSearch search = open()) {
+            search.index(photos());
+            VectorCollection real = search.collection();
+            VectorCollection noVectors = new DelegatingCollection(real) {
+                @Override
+                public Optional<float[]> vector(long id) {
+                    throw new UnsupportedOperationException("no vectors here");
+                }
+            };
+            var model = new dev.imagesearch.IndexedModel("test-pixels", search.embedder(), noVectors);
+            DuplicateFinder.Result r = DuplicateFinder.builder(search).model(model).threshold(0.98).build().find();
+            assertThat(r.groups()).hasSize(2);
+            assertThat(r.skipped()).isZero();
+        }
+    }
+
+    @Test
+    void defaultThresholdsAreMeasuredForTheProvisionedModelsOnly() {
+        assertThat(DuplicateFinder.hasMeasuredThreshold("efficientnet-lite0")).isTrue();
+        assertThat(DuplicateFinder.defaultThreshold("unknown-model")).isEqualTo(DuplicateFinder.FALLBACK_THRESHOLD);
+        try (ImageSearch search = open()) {
+            assertThatThrownBy(() -> DuplicateFinder.builder(search).threshold(Double.NaN))
+                    .hasMessageContaining("NaN");
+        }
+    }
+
+    /** Forwards everything to another collection. */
+    private static class DelegatingCollection implements VectorCollection {
+        private final VectorCollection d;
+
+        DelegatingCollection(VectorCollection d) {
+            this.d = d;
+        }
+
+        @Override
+        public dev.imagesearch.store.CollectionSpec spec() {
+            return d.spec();
+        }
+
+        @Override
+        public void upsert(List<dev.imagesearch.store.VectorRecord> records) {
+            d.upsert(records);
+        }
+
+        @Override
+        public List<dev.imagesearch.store.ScoredId> search(float[] query, int k) {
+            return d.search(query, k);
+        }
+
+        @Override
+        public int delete(java.util.Collection<Long> ids) {
+            return d.delete(ids);
+        }
+
+        @Override
+        public java.util.Set<Long> existing(java.util.Collection<Long> ids) {
+            return d.existing(ids);
+        }
+
+        @Override
+        public long count() {
+            return d.count();
+        }
+
+        @Override
+        public void forEachId(java.util.function.LongConsumer action) {
+            d.forEachId(action);
+        }
+
+        @Override
+        public void flush() {
+            d.flush();
+        }
+    }
+}

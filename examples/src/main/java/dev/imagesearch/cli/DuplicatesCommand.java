@@ -1,0 +1,116 @@
+package dev.imagesearch.cli;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.duplicates.DuplicateFinder;
+import dev.imagesearch.duplicates.DuplicateGroup;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code imagesearch duplicates}: groups of near-identical indexed images, best quality first. */
+@Command(name = "duplicates", mixinStandardHelpOptions = true,
+        description = {"Group near-identical indexed images (resized, recompressed, cropped copies, ...): each image's "
+                + "nearest neighbours scoring at least the threshold are linked, and linked images form a group.",
+                "The best quality member (most pixels, then largest file) is listed first, marked 'keep'."})
+final class DuplicatesCommand implements Callable<Integer> {
+
+    @ParentCommand
+    ImageSearchCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "Cosine similarity a pair needs (default: the model's measured default, see "
+                    + "docs/EVALUATION.md; " + DuplicateFinder.FALLBACK_THRESHOLD + " for an unmeasured model).")
+    Double threshold;
+
+    @Option(names = "--using", paramLabel = "MODEL",
+            description = "With several --models: the model whose vectors are compared (default: the first).")
+    String using;
+
+    @Option(names = "--neighbours", paramLabel = "N", defaultValue = "" + DuplicateFinder.DEFAULT_NEIGHBOURS,
+            description = "Nearest neighbours looked at per image (default: ${DEFAULT-VALUE}).")
+    int neighbours;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    SimilarCommand.Format format;
+
+    @Mixin
+    ModelOptions model;
+
+    @Mixin
+    StoreOptions store;
+
+    /** JSON output. */
+    @JsonPropertyOrder({"model", "threshold", "checked", "skipped", "groups"})
+    record Output(String model, double threshold, int checked, int skipped, List<GroupJson> groups) {
+    }
+
+    /** One group in JSON. */
+    @JsonPropertyOrder({"minScore", "maxScore", "members"})
+    record GroupJson(double minScore, double maxScore, List<DuplicateGroup.Member> members) {
+    }
+
+    @Override
+    public Integer call() {
+        if (neighbours < 1) {
+            throw CliException.usage("--neighbours must be at least 1, was " + neighbours);
+        }
+        if (threshold != null && !Double.isFinite(threshold)) {
+            throw CliException.usage("--threshold must be a number, was " + threshold);
+        }
+        store.requireExistingIndex();
+        DuplicateFinder.Result result;
+        try (ImageSearch search = root.openExisting(model, store)) {
+            DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours);
+            if (using != null) {
+                try {
+                    b.model(search.model(using));
+                } catch (IllegalArgumentException e) {
+                    throw CliException.usage("--using: " + e.getMessage());
+                }
+            }
+            if (threshold != null) {
+                b.threshold(threshold);
+            }
+            result = b.build().find();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == SimilarCommand.Format.JSON) {
+            out.println(Json.write(new Output(result.model(), result.threshold(), result.checked(), result.skipped(),
+                    result.groups().stream().map(g -> new GroupJson(g.minScore(), g.maxScore(), g.members()))
+                            .toList())));
+        } else {
+            out.printf(Locale.ROOT, "model %s, threshold %.3f%s, %d images checked, %d groups%n", result.model(),
+                    result.threshold(), threshold != null ? "" : DuplicateFinder.hasMeasuredThreshold(result.model())
+                            ? " (measured default)" : " (fallback: no measured default for this model)",
+                    result.checked(), result.groups().size());
+            if (result.skipped() > 0) {
+                out.printf(Locale.ROOT, "skipped: %d images without a vector%n", result.skipped());
+            }
+            int n = 0;
+            for (DuplicateGroup g : result.groups()) {
+                out.printf(Locale.ROOT, "%ngroup %d: %d images, pair scores %.4f..%.4f%n", ++n, g.members().size(),
+                        g.minScore(), g.maxScore());
+                boolean first = true;
+                for (DuplicateGroup.Member m : g.members()) {
+                    out.printf(Locale.ROOT, "  %-4s %11s %9d B  %s%n", first ? "keep" : "", m.width() == 0 ? "?"
+                            : m.width() + "x" + m.height(), m.bytes(), m.location());
+                    first = false;
+                }
+            }
+        }
+        out.flush();
+        return ImageSearchCli.EXIT_OK;
+    }
+}
