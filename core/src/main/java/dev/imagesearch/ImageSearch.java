@@ -612,10 +612,15 @@ public final class ImageSearch implements AutoCloseable {
     }
 
     /**
-     * Repairs what a crash or an outage between the two writes of {@code index} leaves behind: deletes vectors that
-     * no location points to, in every model's collection. Locations whose vector is missing are kept (the id map
-     * is shared by all models); the next {@code index} of those files embeds them again, since a file counts as
-     * unchanged only when every model has its vector.
+     * Repairs what a crash or an outage between the two writes of {@code index} leaves behind, and what the
+     * id map and the stores disagree on:
+     * <ul>
+     *   <li>vectors that no location points to are deleted, in every model's collection;</li>
+     *   <li>locations whose vector is missing and whose file no longer exists are forgotten (with the vectors
+     *       of content no location is left for);</li>
+     *   <li>locations whose vector is missing but whose file exists are kept: the next {@code index} embeds them
+     *       again (a file counts as unchanged only when every model has its vector).</li>
+     * </ul>
      *
      * @return what was found before the repair
      */
@@ -631,7 +636,34 @@ public final class ImageSearch implements AutoCloseable {
                 }
                 reports.add(found);
             }
-            return union(reports);
+            Reconciler.Report all = union(reports);
+            List<Long> gone = new ArrayList<>();
+            for (ImageRecord r : ids.getAll(all.mappingsWithoutVector()).values()) {
+                for (String location : r.locations()) {
+                    if (isMissingFile(location)) {
+                        ids.remove(location).filter(left -> left.locations().isEmpty())
+                                .ifPresent(left -> gone.add(left.id()));
+                    }
+                }
+            }
+            ids.flush();
+            if (!gone.isEmpty()) {
+                for (IndexedModel m : models) {
+                    m.collection().delete(gone);
+                    m.collection().flush();
+                }
+            }
+            return all;
+        }
+    }
+
+    /** Whether a location is a local path whose file is gone (URIs and other locations are never "gone"). */
+    private static boolean isMissingFile(String location) {
+        try {
+            Path p = Path.of(location);
+            return p.isAbsolute() && !Files.exists(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
         }
     }
 

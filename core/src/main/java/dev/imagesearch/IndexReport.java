@@ -25,11 +25,6 @@ public record IndexReport(int indexed, int embedded, int unchanged, List<Failure
         partialFailures = List.copyOf(partialFailures);
     }
 
-    /** A report of a single-model index call (no partial failures). */
-    public IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed) {
-        this(indexed, embedded, unchanged, failures, elapsed, List.of());
-    }
-
     /** Number of files that failed. */
     public int failed() {
         return failures.size();

@@ -259,6 +259,24 @@ class ImageSearchTest {
     }
 
     @Test
+    void repairForgetsALocationWhoseVectorAndFileAreBothGone() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.add(png(i + ".png", i));
+        }
+        try (ImageSearch search = open()) {
+            search.index(files);
+            long gone = idOf(files.get(0));
+            search.collection().delete(List.of(gone));
+            Files.delete(files.get(0));
+            assertThat(search.repair().mappingsWithoutVector()).containsExactly(gone);
+            assertThat(search.idMapper().lookup(ImageSearch.locationOf(files.get(0)))).isEmpty();
+            assertThat(search.count()).isEqualTo(2);
+            assertThat(search.verify().consistent()).isTrue();
+        }
+    }
+
+    @Test
     void repairDeletesVectorsWithoutALocationAndTheNextIndexRestoresMissingVectors() throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

@@ -163,7 +163,17 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         if (size == ids.length) {
             int cap = Math.max(16, ids.length * 2);
             ids = Arrays.copyOf(ids, cap);
-            vectors = Arrays.copyOf(vectors, Math.multiplyExact(cap, dim));
+            long elements = (long) cap * dim;
+            if (elements > Integer.MAX_VALUE - 8) {
+                cap = (Integer.MAX_VALUE - 8) / dim;
+                if (cap <= size) {
+                    throw new VectorStoreException("Collection '" + spec.name() + "' is full: the embedded store "
+                            + "holds at most " + cap + " vectors of " + dim + " dimensions (one Java array); "
+                            + "use a server store such as Milvus for more");
+                }
+                ids = Arrays.copyOf(ids, cap);
+            }
+            vectors = Arrays.copyOf(vectors, cap * dim);
         }
         ids[size] = id;
         System.arraycopy(v, 0, vectors, size * dim, dim);

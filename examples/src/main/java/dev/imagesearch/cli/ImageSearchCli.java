@@ -145,7 +145,13 @@ public final class ImageSearchCli implements Callable<Integer> {
         PrintWriter err = cl.getErr();
         err.println(cl.getColorScheme().errorText("imagesearch: error: " + message));
         if (isVerbose(parsed)) {
-            e.printStackTrace(err); // asked for with --verbose
+            // asked for with --verbose: the whole cause chain, on the command's error stream
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                err.println((t == e ? "" : "Caused by: ") + t);
+                for (StackTraceElement frame : t.getStackTrace()) {
+                    err.println("\tat " + frame);
+                }
+            }
         }
         err.flush();
     }

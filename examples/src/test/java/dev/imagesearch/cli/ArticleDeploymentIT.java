@@ -77,6 +77,42 @@ class ArticleDeploymentIT {
         }
     }
 
+    @Test
+    void anOrphanVectorLeftByAnOutageIsFoundAndRepairedOnMilvusPlusRedis() throws Exception {
+        Path model = TestResources.model("efficientnet-lite0");
+        Path sample = TestResources.existing(TestResources.cache().resolve("photos/sample"),
+                "sample photos (run scripts/photos/fetch.sh)");
+        String milvusUri = TestResources.setting("IMAGESEARCH_MILVUS_URI").replaceFirst("^http://", "milvus://");
+        String redisUri = TestResources.setting("IMAGESEARCH_REDIS_URI");
+        String run = "orphan" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String store = milvusUri + "?index=FLAT&prefix=" + run + "_";
+        String ids = redisUri + "?namespace=" + run;
+        List<Path> three;
+        try (Stream<Path> s = ImageSearch.listImages(sample)) {
+            three = s.limit(3).toList();
+        }
+        String[] common = {"--model", model.toString(), "--data", tmp.resolve("d").toString(), "--store", store,
+                "--ids", ids};
+        List<String> index = new ArrayList<>(List.of("index"));
+        three.forEach(p -> index.add(p.toString()));
+        assertThat(cli(concat(index, common)).exitCode()).isZero();
+        // What an outage between the two writes leaves: the vector is stored, its location is not.
+        try (dev.imagesearch.redis.RedisIdMapper redis = dev.imagesearch.redis.RedisIdMapper.fromUri(ids, null)) {
+            assertThat(redis.remove(ImageSearch.locationOf(three.get(0)))).isPresent();
+        }
+        CliRun bad = cli(concat(List.of("verify"), common));
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(VerifyCommand.EXIT_INCONSISTENT);
+        assertThat(bad.out()).contains("vectors without location: 1");
+        CliRun repaired = cli(concat(List.of("verify", "--repair"), common));
+        assertThat(repaired.exitCode()).as(repaired.toString()).isZero();
+        CliRun ok = cli(concat(List.of("verify"), common));
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("vectors checked:          2").endsWith("consistent\n");
+        // and indexing again brings the file back, embedded once more
+        CliRun again = cli(concat(index, common));
+        assertThat(again.out()).contains("indexed:   1 (1 embedded");
+    }
+
     private static String[] concat(List<String> base, String... more) {
         List<String> all = new ArrayList<>(base);
         all.addAll(List.of(more));
