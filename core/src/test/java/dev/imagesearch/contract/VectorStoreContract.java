@@ -142,6 +142,14 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void vectorReturnsWhatWasStoredAndNothingForAnUnknownId() {
+        VectorCollection c = store().open(spec("vector_get", 3, Metric.L2));
+        write(c, rec(7, 1.5f, -2f, 0.25f));
+        assertThat(c.vector(7)).hasValueSatisfying(v -> assertThat(v).containsExactly(1.5f, -2f, 0.25f));
+        assertThat(c.vector(8)).isEmpty();
+    }
+
+    @Test
     void reopeningWithTheSameSpecWorksAndKeepsVectors() {
         CollectionSpec spec = spec("open_same", 3, Metric.COSINE);
         write(store().open(spec), rec(1, 1, 0, 0), rec(2, 0, 1, 0));

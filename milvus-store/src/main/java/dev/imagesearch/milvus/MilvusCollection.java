@@ -6,6 +6,7 @@ import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorRecord;
+import dev.imagesearch.store.VectorStoreException;
 import io.milvus.orm.iterator.QueryIterator;
 import io.milvus.response.QueryResultsWrapper;
 import io.milvus.v2.common.ConsistencyLevel;
@@ -256,6 +257,31 @@ public final class MilvusCollection implements VectorCollection {
             }
         }
         return out;
+    }
+
+    /** The stored vector of an id: a STRONG query by primary key returning the vector field. */
+    @Override
+    public java.util.Optional<float[]> vector(long id) {
+        store.ensureOpen();
+        QueryReq req = QueryReq.builder()
+                .collectionName(name)
+                .ids(List.of(id))
+                .outputFields(List.of(MilvusVectorStore.VECTOR_FIELD))
+                .consistencyLevel(ConsistencyLevel.STRONG)
+                .build();
+        QueryResp resp = store.calls().call("query vector by id in " + name, () -> store.client().query(req));
+        if (resp.getQueryResults().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Object v = resp.getQueryResults().get(0).getEntity().get(MilvusVectorStore.VECTOR_FIELD);
+        if (!(v instanceof List<?> values)) {
+            throw new VectorStoreException("Milvus returned no vector field for id " + id + " in " + name);
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) values.get(i)).floatValue();
+        }
+        return java.util.Optional.of(out);
     }
 
     /** Exact: a STRONG {@code count(*)} query (collection statistics lag behind deletes). */
