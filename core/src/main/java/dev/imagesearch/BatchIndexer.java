@@ -23,7 +23,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,40 +41,40 @@ final class BatchIndexer {
     private final ImageDecoder decoder;
     private final int batchSize;
     private final ExecutorService decodePool;
+    /** Passed to {@link ImageDecoder#decode(byte[], int)}: 0 decodes at full resolution. */
+    private final int minSide;
 
     BatchIndexer(List<IndexedModel> models, IdMapper ids, ImageDecoder decoder, int batchSize,
-                 ExecutorService decodePool) {
+                 ExecutorService decodePool, int minSide) {
         this.models = List.copyOf(models);
         this.ids = ids;
         this.decoder = decoder;
         this.batchSize = batchSize;
         this.decodePool = decodePool;
+        this.minSide = minSide;
     }
 
     /** Indexes the files; see {@link ImageSearch#index(Iterable, IndexListener)} for the contract. */
     IndexReport index(Iterable<Path> paths, IndexListener listener, long start) {
         Counters c = new Counters();
-        List<Path> batch = new ArrayList<>(batchSize);
         Set<Path> settled = new HashSet<>(); // files of the current batch that are durable or reported
         IndexListener tracking = (path, outcome, reason) -> {
             settled.add(path);
             listener.fileDone(path, outcome, reason);
         };
         Iterator<Path> it = paths.iterator();
-        while (it.hasNext() || !batch.isEmpty()) {
-            if (it.hasNext()) {
-                batch.add(it.next());
+        Batch batch = it.hasNext() ? prefetch(it, Set.of()) : null;
+        while (batch != null) {
+            settled.clear();
+            Batch next = null;
+            try {
+                next = indexBatch(batch, tracking, c, settled::addAll, it);
+            } catch (RuntimeException e) {
+                cancel(batch.next);
+                List<Path> notStored = batch.paths.stream().filter(p -> !settled.contains(p)).toList();
+                throw new IndexAbortedException(report(c, start), notStored, e);
             }
-            if (batch.size() == batchSize || (!it.hasNext() && !batch.isEmpty())) {
-                settled.clear();
-                try {
-                    indexBatch(batch, tracking, c, settled::addAll);
-                } catch (RuntimeException e) {
-                    List<Path> notStored = batch.stream().filter(p -> !settled.contains(p)).toList();
-                    throw new IndexAbortedException(report(c, start), notStored, e);
-                }
-                batch.clear();
-            }
+            batch = next;
         }
         return report(c, start);
     }
@@ -96,9 +96,15 @@ final class BatchIndexer {
     private static final class Item {
         final Path path;
         final String location;
+        /** The same location came earlier in this batch: that one does the work. */
+        final boolean duplicate;
         ContentId cid;
         byte[] bytes;
         BufferedImage image;
+        /** Why decoding failed (counts only if the image turns out to be needed), or null. */
+        String decodeFailure;
+        /** Whether decoding was attempted (successfully or not). */
+        boolean decoded;
         /** Per model: the new vector, or null. */
         float[][] vectors;
         /** Per model: why it could not embed this image, or null. */
@@ -106,35 +112,169 @@ final class BatchIndexer {
         /** Why the whole file failed, or null. */
         String failure;
 
-        Item(Path path, int models) {
+        Item(Path path, int models, boolean duplicate) {
             this.path = path;
             this.location = ImageSearch.locationOf(path);
+            this.duplicate = duplicate;
             this.vectors = new float[models][];
             this.modelFailures = new String[models];
         }
     }
 
-    private void indexBatch(List<Path> paths, IndexListener listener, Counters c,
-                            java.util.function.Consumer<List<Path>> settled) {
-        int n = models.size();
+    /**
+     * A batch whose files are being read, hashed and (speculatively) decoded on the decode pool while the
+     * previous batch is embedded. Only pixels are prepared ahead: which files are unchanged and what each model
+     * must embed is decided when the batch's turn comes, after the previous batch's writes.
+     */
+    private static final class Batch {
+        final List<Path> paths;
+        final List<Item> items;
+        /** Completes when every file is read and hashed. */
+        CompletableFuture<Void> read;
+        /** Completes when the speculative decoding is done (after {@link #read}). */
+        CompletableFuture<Void> decoded;
+        volatile boolean cancelled;
+        /** The batch prefetched while this one is embedded, once started. */
+        Batch next;
+
+        Batch(List<Path> paths, List<Item> items) {
+            this.paths = paths;
+            this.items = items;
+        }
+    }
+
+    /**
+     * Takes the next batch of paths from {@code it} and starts reading, hashing and decoding it on the decode
+     * pool. Decoded are the images that no model seems to have yet, judged from the stores now and counting
+     * {@code embedding} (the ids the batch in flight is embedding) as stored; a wrong guess only costs time
+     * (an image decoded for nothing, or decoded later on demand).
+     */
+    private Batch prefetch(Iterator<Path> it, Set<Long> embedding) {
+        List<Path> paths = new ArrayList<>(batchSize);
+        while (paths.size() < batchSize && it.hasNext()) {
+            paths.add(it.next());
+        }
         List<Item> items = new ArrayList<>(paths.size());
         Set<String> seen = new HashSet<>();
         for (Path p : paths) {
-            Item item = new Item(p, n);
-            if (!seen.add(item.location)) {
+            String location = ImageSearch.locationOf(p);
+            items.add(new Item(p, models.size(), !seen.add(location)));
+        }
+        Batch batch = new Batch(paths, items);
+        List<CompletableFuture<Void>> reads = new ArrayList<>();
+        for (Item item : items) {
+            if (!item.duplicate) {
+                reads.add(CompletableFuture.runAsync(() -> read(batch, item), decodePool));
+            }
+        }
+        batch.read = CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
+        batch.decoded = batch.read.thenComposeAsync(v -> {
+            List<CompletableFuture<Void>> decodes = new ArrayList<>();
+            for (Item item : guessNeeded(batch, embedding)) {
+                decodes.add(CompletableFuture.runAsync(() -> decode(batch, item), decodePool));
+            }
+            return CompletableFuture.allOf(decodes.toArray(CompletableFuture[]::new));
+        }, decodePool);
+        return batch;
+    }
+
+    private void read(Batch batch, Item item) {
+        if (batch.cancelled) {
+            return;
+        }
+        try {
+            item.bytes = decoder.readFile(item.path);
+            item.cid = ContentId.of(item.bytes);
+        } catch (ImageDecodeException e) {
+            item.failure = e.getMessage();
+        }
+    }
+
+    /** The readable items of a batch that some model has no vector for, as far as the stores tell now. */
+    private List<Item> guessNeeded(Batch batch, Set<Long> embedding) {
+        List<Item> readable = batch.items.stream()
+                .filter(i -> !i.duplicate && i.failure == null && i.cid != null).toList();
+        if (batch.cancelled || readable.isEmpty()) {
+            return List.of();
+        }
+        List<Long> unknown = readable.stream().map(i -> i.cid.id()).filter(id -> !embedding.contains(id))
+                .distinct().toList();
+        Set<Long> needed = new HashSet<>();
+        try {
+            for (IndexedModel m : models) {
+                if (!unknown.isEmpty()) {
+                    Set<Long> stored = m.collection().existing(unknown);
+                    unknown.stream().filter(id -> !stored.contains(id)).forEach(needed::add);
+                }
+            }
+        } catch (RuntimeException e) {
+            // only a guess: the batch's own check (on the indexing thread) reports a backend failure
+            LOG.debug("Cannot look ahead in the vector store: {}", e.toString());
+            return List.of();
+        }
+        Set<Long> first = new HashSet<>();
+        return readable.stream().filter(i -> needed.contains(i.cid.id()) && first.add(i.cid.id())).toList();
+    }
+
+    private void decode(Batch batch, Item item) {
+        if (batch.cancelled || item.decoded) {
+            return;
+        }
+        try {
+            item.image = decoder.decode(item.bytes, minSide);
+        } catch (ImageDecodeException e) {
+            item.decodeFailure = e.getMessage();
+        } catch (RuntimeException e) {
+            item.decodeFailure = "cannot decode: " + e;
+        } finally {
+            item.decoded = true;
+            item.bytes = null;
+        }
+    }
+
+    /** Stops the work of a prefetched batch that will not be indexed (tasks already running finish). */
+    private static void cancel(Batch batch) {
+        if (batch != null) {
+            batch.cancelled = true;
+        }
+    }
+
+    /** Waits for a stage of a batch, rethrowing what a task threw (a reader's unexpected exception). */
+    private static void await(CompletableFuture<Void> stage, String what) {
+        try {
+            stage.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException ce
+                    && ce.getCause() != null ? ce.getCause() : e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("Failed while " + what, cause);
+        }
+    }
+
+    /**
+     * Indexes one batch: checks what is unchanged and what each model must embed, starts the next batch's
+     * prefetch, embeds, then writes vectors, then locations. Returns the next batch, or null at the end.
+     */
+    private Batch indexBatch(Batch batch, IndexListener listener, Counters c,
+                             java.util.function.Consumer<List<Path>> settled, Iterator<Path> more) {
+        int n = models.size();
+        for (Item item : batch.items) {
+            if (item.duplicate) {
                 // the same file twice in one batch: the first one does the work
                 c.unchanged++;
-                listener.fileDone(p, IndexListener.Outcome.UNCHANGED, null);
-                continue;
+                listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
             }
-            try {
-                item.bytes = decoder.readFile(p);
-                item.cid = ContentId.of(item.bytes);
-            } catch (ImageDecodeException e) {
-                item.failure = e.getMessage();
-            }
-            items.add(item);
         }
+        await(batch.read, "reading files");
+        List<Item> items = batch.items.stream().filter(i -> !i.duplicate).toList();
         List<Item> ok = items.stream().filter(i -> i.failure == null).toList();
         List<Long> okIds = ok.stream().map(i -> i.cid.id()).toList();
         List<Set<Long>> stored = new ArrayList<>(n);
@@ -148,6 +288,7 @@ final class BatchIndexer {
             toEmbed.add(new LinkedHashMap<>());
         }
         List<Item> toMap = new ArrayList<>();
+        List<Item> unchanged = new ArrayList<>();
         Map<String, ImageRecord> mapped = ok.isEmpty() ? Map.of()
                 : ids.lookupAll(ok.stream().map(i -> i.location).toList()); // one round trip per batch
         for (Item item : ok) {
@@ -161,14 +302,22 @@ final class BatchIndexer {
             }
             ImageRecord current = mapped.get(item.location);
             if (complete && current != null && current.id() == id) {
-                item.bytes = null;
-                c.unchanged++;
-                listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
+                unchanged.add(item);
                 continue;
             }
             toMap.add(item);
         }
-        embedAll(toEmbed);
+        Set<Long> embedding = new HashSet<>();
+        toEmbed.forEach(perModel -> embedding.addAll(perModel.keySet()));
+        batch.next = more.hasNext() ? prefetch(more, embedding) : null;
+        await(batch.decoded, "decoding"); // the items are not touched by the pool any more
+        for (Item item : unchanged) {
+            item.bytes = null;
+            item.image = null;
+            c.unchanged++;
+            listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
+        }
+        embedAll(toEmbed, items);
 
         // 1. vectors, durable, model by model
         List<Set<Long>> embeddedIds = new ArrayList<>(n);
@@ -249,57 +398,45 @@ final class BatchIndexer {
                 listener.fileDone(item.path, IndexListener.Outcome.INDEXED, null);
             }
         }
+        return batch.next;
     }
 
-    /** Decodes each needed image once (in parallel) and runs every model that needs it. */
-    private void embedAll(List<Map<Long, Item>> toEmbed) {
+    /** Decodes each needed image once (in parallel, unless the prefetch did) and runs every model that needs it. */
+    private void embedAll(List<Map<Long, Item>> toEmbed, List<Item> items) {
         Map<Long, Item> needed = new LinkedHashMap<>();
         for (Map<Long, Item> perModel : toEmbed) {
             for (Item item : perModel.values()) {
                 needed.putIfAbsent(item.cid.id(), item);
             }
         }
-        if (needed.isEmpty()) {
-            return;
-        }
-        decodeAll(needed.values());
         try {
+            decodeMissing(needed.values());
+            for (Item item : needed.values()) {
+                if (item.decodeFailure != null) {
+                    item.failure = item.decodeFailure;
+                }
+            }
             for (int m = 0; m < models.size(); m++) {
                 List<Item> decoded = toEmbed.get(m).values().stream().filter(i -> i.image != null).toList();
                 embed(m, decoded);
             }
         } finally {
-            for (Item item : needed.values()) {
+            for (Item item : items) { // including images the prefetch decoded for nothing
                 item.image = null;
+                item.bytes = null;
             }
         }
     }
 
-    private void decodeAll(Collection<Item> items) {
-        List<Future<?>> decoding = new ArrayList<>(items.size());
-        for (Item item : items) {
-            decoding.add(decodePool.submit(() -> {
-                try {
-                    item.image = decoder.decode(item.bytes);
-                } catch (ImageDecodeException e) {
-                    item.failure = e.getMessage();
-                } catch (RuntimeException e) {
-                    item.failure = "cannot decode: " + e;
-                } finally {
-                    item.bytes = null;
-                }
-            }));
-        }
-        for (Future<?> f : decoding) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while decoding", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("Decoder crashed", e.getCause());
+    private void decodeMissing(Collection<Item> needed) {
+        Batch now = new Batch(List.of(), List.of());
+        List<CompletableFuture<Void>> decoding = new ArrayList<>();
+        for (Item item : needed) {
+            if (!item.decoded) {
+                decoding.add(CompletableFuture.runAsync(() -> decode(now, item), decodePool));
             }
         }
+        await(CompletableFuture.allOf(decoding.toArray(CompletableFuture[]::new)), "decoding");
     }
 
     /** Runs model {@code m} on decoded items; failures are recorded per item and model. */
