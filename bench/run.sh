@@ -82,6 +82,17 @@ if [ "$SMOKE" = 0 ]; then
     run threads "${JAVA[@]}" raw --model "$MODEL" --count 256 --sessions "$1" --threads "$2"
   done
   for dt in 1 2; do run threads "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES" --decode-threads "$dt"; done
+  echo "== ONNX Runtime spinning (default off) and reduced decoding (default on), alternately" >&2
+  for r in $(seq 1 "$ROUNDS"); do
+    run spin "${JAVA[@]}" raw --model "$MODEL" --count 256 --spin true
+    run spin "${JAVA[@]}" raw --model "$MODEL" --count 256
+    run spin "${JAVA[@]}" raw --model "$MODEL" --count 96 --batch 1 --spin true
+    run spin "${JAVA[@]}" raw --model "$MODEL" --count 96 --batch 1
+    run spin "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES" --spin true
+    run spin "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES"
+    run spin "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES" --threads 1
+    run spin "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES" --reduced false
+  done
   echo "== bad input (1% broken files)" >&2
   run broken "${JAVA[@]}" index --model "$MODEL" --images "$DATA/broken"
   run broken "${JAVA[@]}" index --model "$MODEL" --images "$IMAGES"

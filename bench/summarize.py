@@ -97,6 +97,19 @@ def main(path):
         print(f"| {r['sessions']} × {r['threads'] or 'default'} | {float(r['images_per_s']):.1f} |")
     for r in pick("java-index", "threads"):
         print(f"| index, decode threads {r['decode_threads']} | {float(r['images_per_s']):.1f} |")
+    sp = [r for r in rows if r["round"] == "spin"]
+    if sp:
+        print("\nSpinning (default off) and reduced decoding (default on), medians over the rounds:\n")
+        print("| run | spin | intra-op threads | reduced | img/s (min–max) |")
+        print("|---|---|---|---|---|")
+        groups = defaultdict(list)
+        for r in sp:
+            key = (r["what"] + (f", batch {r['batch']}" if r["what"] == "java-raw" else ""),
+                   str(r.get("spin", "false" if r["what"] == "java-raw" else "?")), str(r.get("threads") or "default"),
+                   str(r.get("reduced", "")))
+            groups[key].append(float(r["images_per_s"]))
+        for (run, spin, th, red), v in groups.items():
+            print(f"| {run} | {spin} | {th} | {red} | {statistics.median(v):.1f} ({min(v):.1f}–{max(v):.1f}) |")
     br = pick("java-index", "broken")
     if br:
         print("\nBad input:\n")

@@ -98,6 +98,7 @@ public final class PipelineBench {
         if (intOpt("threads", 0) > 0) {
             b.intraOpThreads(intOpt("threads", 0));
         }
+        b.spinning(Boolean.parseBoolean(opt("spin", "false")));
         return b.build();
     }
 
@@ -105,7 +106,8 @@ public final class PipelineBench {
         Path data = Files.createTempDirectory("imagesearch-bench");
         MemoryWatch watch = new MemoryWatch();
         try (ImageSearch search = ImageSearch.builder().embedder(embedder()).dataDirectory(data)
-                .batchSize(intOpt("batch", 8)).decodeThreads(intOpt("decode-threads", 2)).build()) {
+                .batchSize(intOpt("batch", 8)).decodeThreads(intOpt("decode-threads", 2))
+                .reducedDecoding(Boolean.parseBoolean(opt("reduced", "true"))).build()) {
             watch.reset();
             long t0 = System.nanoTime();
             IndexReport r = search.indexDirectory(Path.of(opt("images", "")));
@@ -114,7 +116,8 @@ public final class PipelineBench {
                     "images", r.indexed(), "failed", r.failures().size(), "seconds", s,
                     "images_per_s", r.indexed() / s, "peak_heap_mb", watch.peakHeapMb(),
                     "peak_rss_mb", MemoryWatch.peakRssMb(), "batch", intOpt("batch", 8),
-                    "threads", intOpt("threads", 0), "decode_threads", intOpt("decode-threads", 2));
+                    "threads", intOpt("threads", 0), "decode_threads", intOpt("decode-threads", 2),
+                    "reduced", Boolean.parseBoolean(opt("reduced", "true")), "spin", opt("spin", "false"));
         } finally {
             deleteTree(data);
         }
@@ -135,6 +138,9 @@ public final class PipelineBench {
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 if (threads > 0) {
                     o.setIntraOpNumThreads(threads);
+                }
+                if (!Boolean.parseBoolean(opt("spin", "false"))) {
+                    o.addConfigEntry("session.intra_op.allow_spinning", "0");
                 }
                 ss.add(env.createSession(d.modelFile().toString(), o));
             }
@@ -174,7 +180,7 @@ public final class PipelineBench {
             pool.shutdown();
             int n = perSession * sessions * batch;
             emit("java-raw", "images", n, "seconds", secs, "images_per_s", n / secs, "sessions", sessions,
-                    "threads", threads, "batch", batch);
+                    "threads", threads, "batch", batch, "spin", opt("spin", "false"));
         }
         for (OrtSession s : ss) {
             s.close();
