@@ -100,8 +100,8 @@ if [ "$SMOKE" = 0 ]; then
   run cosine "${JAVA[@]}" cosine --model "$MODEL" --images "$DATA/photos"
   echo "== search: 100,000 x 1280, top-10" >&2
   run search "$PY" bench/py_pipeline.py faiss --count 100000 --queries 50 --out "$DATA"
-  run search "${JAVA[@]}" search --data "$DATA"
-  run search java -Xmx2g -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA"
+  run search java -Xmx4g --add-modules jdk.incubator.vector -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA"
+  run search java -Xmx4g -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA"
   run search "$PY" bench/py_pipeline.py faiss --count 100000 --queries 50
 fi
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT.machine" >&2

@@ -47,8 +47,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ids come from image content (SHA-256), so indexing is idempotent: the same bytes are embedded once, whatever
  * their path and however often they are indexed. Files are processed in small batches, so memory stays bounded
- * by the batch, not the folder. After each batch the vectors and then the id map are flushed; a crash between the
- * two leaves at most a vector without a location, which searches skip and the next {@code index} reuses.
+ * by two batches (the one being embedded and the next one, read and decoded meanwhile on the decode threads), not
+ * the folder. After each batch the vectors and then the id map are flushed; a crash between the two leaves at most
+ * a vector without a location, which searches skip and the next {@code index} reuses. While a batch is embedded,
+ * the decode threads ask the vector collections which of the next batch's images they already hold (a guess of
+ * what to decode; the decision is taken again after the batch's writes), so collections see {@code existing}
+ * calls beside the indexing thread's writes, as they see searches.
  *
  * <p>Several models can run side by side ({@link Builder#addEmbedder}): each image is read and decoded once, every
  * model embeds it into its own collection, and all models share the id map. A file is unchanged only when every
@@ -509,7 +513,10 @@ public final class ImageSearch implements AutoCloseable {
             return this;
         }
 
-        /** Files per batch (memory holds one batch of decoded images). Default: the embedder's preferred batch size. */
+        /**
+         * Files per batch (memory holds up to two batches of decoded images: one embedded, the next decoded
+         * meanwhile). Default: the smallest preferred batch size of the models.
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
