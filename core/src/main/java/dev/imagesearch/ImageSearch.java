@@ -229,6 +229,17 @@ public final class ImageSearch implements AutoCloseable {
         return similar(BatchIndexer.embedOne(models.get(0), RgbImages.toRgb(image)), k);
     }
 
+    /**
+     * Embeds an image with one of this index's models as indexing and search do: one call at a time for an
+     * embedder that is not thread-safe, and checked against the collection's dimension.
+     *
+     * @throws EmbeddingException if the model fails or returns a vector of the wrong length
+     */
+    public float[] embed(IndexedModel model, BufferedImage image) {
+        ensureOpen();
+        return checkVector(model, embedOne(model, RgbImages.toRgb(image)));
+    }
+
     /** The {@code k} indexed images nearest to a vector of the primary model, best first. */
     public List<Match> similar(float[] vector, int k) {
         return similar(models.get(0), vector, k);

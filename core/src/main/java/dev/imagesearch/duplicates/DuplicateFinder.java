@@ -6,6 +6,7 @@ import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import java.io.IOException;
@@ -32,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * otherwise the image is decoded from its location and embedded again. An image whose vector cannot be had is
  * skipped and counted in {@link Result#skipped()}.
  *
- * <p>Default thresholds per model ({@link #defaultThreshold(String)}) were derived from the near-duplicate
- * evaluation on real photos (docs/EVALUATION.md): each sits between the lowest score of a true transformed copy
- * found at rank 1 and the highest top-1 score of an unrelated distractor.
+ * <p>Default thresholds per model ({@link #defaultThreshold(IndexedModel)}, keyed by the embedder's name) were
+ * chosen from the near-duplicate evaluation on real photos (docs/EVALUATION.md), trading accepted transformed
+ * copies against rejected unrelated distractors; for efficientnet-lite0 the two are separated, for the nsfwjs
+ * models they overlap and the threshold favours rejecting distractors. They are cosine similarities; for an
+ * {@link Metric#L2} collection of normalised vectors they are converted to the squared distance 2 − 2·cos.
  */
 public final class DuplicateFinder {
 
@@ -60,7 +63,7 @@ public final class DuplicateFinder {
     private DuplicateFinder(Builder b) {
         this.search = b.search;
         this.model = b.model != null ? b.model : b.search.models().get(0);
-        this.threshold = b.threshold != null ? b.threshold : defaultThreshold(model.name());
+        this.threshold = b.threshold != null ? b.threshold : defaultThreshold(model);
         this.neighbours = b.neighbours;
     }
 
@@ -68,9 +71,22 @@ public final class DuplicateFinder {
         return new Builder(search);
     }
 
-    /** The measured default threshold of a model, or {@link #FALLBACK_THRESHOLD} for one not measured. */
-    public static double defaultThreshold(String model) {
-        return DEFAULT_THRESHOLDS.getOrDefault(model, FALLBACK_THRESHOLD);
+    /**
+     * The measured default threshold (cosine similarity) of a model by its embedder name, or
+     * {@link #FALLBACK_THRESHOLD} for one not measured.
+     */
+    public static double defaultThreshold(String embedderName) {
+        return DEFAULT_THRESHOLDS.getOrDefault(embedderName, FALLBACK_THRESHOLD);
+    }
+
+    /**
+     * The default threshold for a model of an index in its collection's metric: the measured cosine threshold of
+     * its embedder (whatever the collection is called), as a squared distance {@code 2 − 2·cos} for
+     * {@link Metric#L2}.
+     */
+    public static double defaultThreshold(IndexedModel model) {
+        double cos = defaultThreshold(model.embedder().name());
+        return model.collection().spec().metric() == Metric.L2 ? 2 - 2 * cos : cos;
     }
 
     /** Whether a model has a measured default threshold. */
@@ -193,7 +209,7 @@ public final class DuplicateFinder {
         }
         String location = r.get().primaryLocation();
         try {
-            return model.embedder().embed(RgbImages.toRgb(decoder.decode(Path.of(location))));
+            return search.embed(model, decoder.decode(Path.of(location)));
         } catch (ImageDecodeException | RuntimeException e) {
             LOG.warn("Duplicates: skipped {}: {}", location, e.getMessage());
             return null;

@@ -135,6 +135,10 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has " + r.vector().length
                         + " elements but collection '" + spec.name() + "' has dimension " + dim);
             }
+            if (!finite(r.vector())) {
+                // a NaN would sort above every real score and poison every search
+                throw new IllegalArgumentException("Vector for id " + r.id() + " has a NaN or infinite element");
+            }
         }
         lock.writeLock().lock();
         try {
@@ -246,8 +250,9 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
 
     /**
      * Exact search of several queries in one pass over the vectors: each tile of stored vectors is read once (from
-     * memory into cache) for all queries, so a batch costs less per query than single searches. Same results as
-     * {@link #search} query by query.
+     * memory into cache) for all queries, so a batch costs less per query than single searches. The same hits as
+     * {@link #search} query by query; scores may differ in the last bits (the SIMD kernel sums in another order),
+     * so near-exact ties can swap.
      */
     @Override
     public List<List<ScoredId>> searchBatch(List<float[]> queries, int k) {
@@ -321,6 +326,18 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             throw new IllegalArgumentException("Query has " + query.length + " elements but collection '"
                     + spec.name() + "' has dimension " + dim);
         }
+        if (!finite(query)) {
+            throw new IllegalArgumentException("Query has a NaN or infinite element");
+        }
+    }
+
+    private static boolean finite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The search kernel in use: {@code scalar}, or {@code vector-api-<bits>} (see {@link DotKernel#best()}). */

@@ -99,6 +99,13 @@ public final class NearDuplicateEvaluation {
     private final Map<String, Double> thresholds;
 
     private NearDuplicateEvaluation(Builder b) {
+        for (IndexedModel m : b.originals.models()) {
+            // the threshold statistics count "score >= t" as accepted: a similarity metric is required
+            if (!m.collection().spec().metric().higherIsBetter()) {
+                throw new IllegalArgumentException("The near-duplicate evaluation needs a similarity metric (COSINE "
+                        + "or IP); model " + m.name() + " uses " + m.collection().spec().metric());
+            }
+        }
         this.originals = b.originals;
         this.queryIndex = b.queryIndex;
         this.queries = List.copyOf(b.queries);
@@ -192,7 +199,7 @@ public final class NearDuplicateEvaluation {
         });
         List<ThresholdStats> stats = new ArrayList<>();
         for (IndexedModel m : originals.models()) {
-            double t = thresholds.getOrDefault(m.name(), DuplicateFinder.defaultThreshold(m.name()));
+            double t = thresholds.getOrDefault(m.name(), DuplicateFinder.defaultThreshold(m));
             stats.add(thresholdStats(m.name(), t, positiveTop1.getOrDefault(m.name(), List.of()),
                     positiveRight.getOrDefault(m.name(), List.of()), trueTop1.getOrDefault(m.name(), List.of()),
                     distractorTop1.getOrDefault(m.name(), List.of()), copies));

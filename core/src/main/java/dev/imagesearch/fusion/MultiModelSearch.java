@@ -39,7 +39,7 @@ public final class MultiModelSearch {
         for (IndexedModel m : search.models()) {
             float[] vector;
             try {
-                vector = m.embedder().embed(rgb);
+                vector = search.embed(m, rgb);
             } catch (RuntimeException e) {
                 failures.put(m.name(), "embedding failed: " + e.getMessage());
                 continue;

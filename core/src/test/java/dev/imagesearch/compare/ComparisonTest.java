@@ -43,8 +43,8 @@ class ComparisonTest {
         Comparison.Pair q = Comparison.of(List.of(a, c), 3).pairs().get(0);
         assertThat(q.shared()).isEqualTo(1);
         assertThat(q.overlap()).isCloseTo(1.0 / 3, within(1e-12));
-        assertThat(q.spearman()).isCloseTo(RankCorrelation.spearman(new double[] {1, 2, 3, 4, 4},
-                new double[] {4, 1, 4, 2, 3}), within(1e-12));
+        // average ranks: a 1,2,3,4.5,4.5 ; c 4.5,1,4.5,2,3 -> deviations from 3: cov -2.5, variances 9.5 and 9.5
+        assertThat(q.spearman()).isCloseTo(-2.5 / 9.5, within(1e-12));
         assertThat(q.meanScoreDelta()).isCloseTo(0.3, within(1e-6)); // id 2: 0.8 - 0.5
     }
 
@@ -56,6 +56,10 @@ class ComparisonTest {
         assertThat(RankCorrelation.spearman(x, y)).isCloseTo(0.8, within(1e-12));
         assertThat(RankCorrelation.kendallTauB(x, y)).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(RankCorrelation.spearman(new double[] {1}, new double[] {1})).isNaN();
+        // raw values are ranked first: any strictly increasing transform gives the same rho
+        assertThat(RankCorrelation.spearman(new double[] {10, 20, 30, 400}, new double[] {1, 9, 5, 99}))
+                .isCloseTo(0.8, within(1e-12));
+        assertThat(RankCorrelation.averageRanks(new double[] {7, 3, 7, 1})).containsExactly(3.5, 2, 3.5, 1);
         assertThat(RankCorrelation.kendallTauB(new double[] {1, 1}, new double[] {1, 2})).isNaN();
         assertThatThrownBy(() -> RankCorrelation.spearman(x, new double[] {1})).hasMessageContaining("4 vs 1");
     }

@@ -66,7 +66,16 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Per-model weights applied to every fusion evaluated (default 1 each).")
         Map<String, Double> weights;
 
-        List<Fusion> fusionList() {
+        /** The fusions to evaluate, with the weights; a weight for a model that is not evaluated is refused. */
+        List<Fusion> fusionList(List<String> models) {
+            if (weights != null) {
+                for (String named : weights.keySet()) {
+                    if (!models.contains(named)) {
+                        throw CliException.usage("--weights names model '" + named + "', which is not among "
+                                + models);
+                    }
+                }
+            }
             List<Fusion> out = new ArrayList<>();
             for (String f : fusions) {
                 try {
@@ -178,7 +187,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw CliException.usage("-k must be at least 1, was " + k);
             }
             requireDirectory(dir);
-            List<Fusion> fusions = common.fusionList();
+            List<Fusion> fusions = common.fusionList(model.names());
             PrintWriter err = spec.commandLine().getErr();
             LabelledEvaluation.Report r;
             try (ImageSearch search = eval.root.open(model, common.store(dir, null), 0, 0)) {
@@ -250,7 +259,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw CliException.usage("--limit must be at least 1, was " + limit);
             }
             List<NearDuplicateEvaluation.Query> queries = readManifest(dir, limit);
-            List<Fusion> fusions = common.fusionList();
+            List<Fusion> fusions = common.fusionList(model.names());
             PrintWriter err = spec.commandLine().getErr();
             NearDuplicateEvaluation.Report r;
             try (ImageSearch originals = eval.root.open(model, common.store(dir, "originals"), 0, 0);
