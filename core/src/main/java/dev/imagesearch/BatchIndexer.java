@@ -484,7 +484,7 @@ final class BatchIndexer {
         }
     }
 
-    private static float[] checkVector(IndexedModel model, float[] v) {
+    static float[] checkVector(IndexedModel model, float[] v) {
         int dim = model.collection().spec().dimension();
         if (v == null || v.length != dim) {
             throw new EmbeddingException("the embedder returned " + (v == null ? "no vector" : v.length

@@ -1,6 +1,7 @@
 package dev.imagesearch;
 
 import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.embedded.EmbeddedIdMapper;
 import dev.imagesearch.embedded.EmbeddedVectorStore;
 import dev.imagesearch.idmap.IdMapper;
@@ -237,7 +238,7 @@ public final class ImageSearch implements AutoCloseable {
      */
     public float[] embed(IndexedModel model, BufferedImage image) {
         ensureOpen();
-        return checkVector(model, embedOne(model, RgbImages.toRgb(image)));
+        return BatchIndexer.checkVector(model, BatchIndexer.embedOne(model, RgbImages.toRgb(image)));
     }
 
     /** The {@code k} indexed images nearest to a vector of the primary model, best first. */
