@@ -552,7 +552,9 @@ public final class ImageSearch implements AutoCloseable {
          * models, so ordinary photos (shorter side below about 1,000 pixels for a 256-pixel model) are decoded in
          * full as before. Default {@code true}: a 12-megapixel JPEG decodes about 4× faster and its vector keeps a
          * cosine of at least 0.995 to the full decode's (docs/BENCHMARKS.md); {@code false} decodes every image
-         * in full, for vectors bit-identical to embedding the fully decoded image.
+         * in full, for vectors bit-identical to embedding the fully decoded image (and to the Python reference
+         * pipelines, docs/PARITY.md). The choice is part of each collection's fingerprint, so an index built one
+         * way refuses to be opened the other way instead of mixing the two kinds of vectors.
          */
         public Builder reducedDecoding(boolean reduced) {
             this.reducedDecoding = reduced;
@@ -587,7 +589,9 @@ public final class ImageSearch implements AutoCloseable {
                     throw new IllegalArgumentException("Two models share the collection name '" + name
                             + "'; give each model a distinct name");
                 }
-                specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(e.fingerprint())
+                // the decoding policy changes the vectors of large images, so it is part of the model's identity
+                String fingerprint = e.fingerprint() + (reducedDecoding ? ";decode=reduced" : "");
+                specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(fingerprint)
                         .build());
             }
             VectorStore s = store != null ? store : EmbeddedVectorStore.open(dataDirectory);

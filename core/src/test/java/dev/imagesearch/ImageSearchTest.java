@@ -259,6 +259,18 @@ class ImageSearchTest {
     }
 
     @Test
+    void anIndexBuiltWithReducedDecodingRefusesFullDecodingInsteadOfMixingVectors() {
+        Path a = png("a.png", 1);
+        try (ImageSearch search = open()) { // default: reduced decoding
+            search.index(List.of(a));
+        }
+        assertThatThrownBy(() -> ImageSearch.builder().embedder(PixelEmbedder.builder().build())
+                .dataDirectory(data()).reducedDecoding(false).build())
+                .isInstanceOf(dev.imagesearch.store.CollectionMismatchException.class)
+                .hasMessageContaining("decode=reduced");
+    }
+
+    @Test
     void repairForgetsALocationWhoseVectorAndFileAreBothGone() throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
