@@ -23,16 +23,27 @@ class ArticleDeploymentIT {
     @TempDir
     Path tmp;
 
+    /** The real model, the sample photos, and --store/--ids addresses private to one test (own prefix/namespace). */
+    private record Deployment(Path model, Path sample, String store, String ids) {
+        static Deployment fresh(String tag) {
+            Path model = TestResources.model("efficientnet-lite0");
+            Path sample = TestResources.existing(TestResources.cache().resolve("photos/sample"),
+                    "sample photos (run scripts/photos/fetch.sh)");
+            String milvus = TestResources.setting("IMAGESEARCH_MILVUS_URI").replaceFirst("^http://", "milvus://");
+            String redis = TestResources.setting("IMAGESEARCH_REDIS_URI");
+            String run = tag + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+            return new Deployment(model, sample, milvus + "?index=FLAT&prefix=" + run + "_",
+                    redis + "?namespace=" + run);
+        }
+    }
+
     @Test
     void milvusPlusRedisGivesTheSameTopResultsAsTheEmbeddedStore() throws Exception {
-        Path model = TestResources.model("efficientnet-lite0");
-        Path sample = TestResources.existing(TestResources.cache().resolve("photos/sample"),
-                "sample photos (run scripts/photos/fetch.sh)");
-        String milvusUri = TestResources.setting("IMAGESEARCH_MILVUS_URI").replaceFirst("^http://", "milvus://");
-        String redisUri = TestResources.setting("IMAGESEARCH_REDIS_URI");
-        String run = "cli" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String store = milvusUri + "?index=FLAT&prefix=" + run + "_";
-        String ids = redisUri + "?namespace=" + run;
+        Deployment d = Deployment.fresh("cli");
+        Path model = d.model();
+        Path sample = d.sample();
+        String store = d.store();
+        String ids = d.ids();
         Path embedded = tmp.resolve("embedded");
         Path remoteData = tmp.resolve("remote");
 
@@ -79,14 +90,11 @@ class ArticleDeploymentIT {
 
     @Test
     void anOrphanVectorLeftByAnOutageIsFoundAndRepairedOnMilvusPlusRedis() throws Exception {
-        Path model = TestResources.model("efficientnet-lite0");
-        Path sample = TestResources.existing(TestResources.cache().resolve("photos/sample"),
-                "sample photos (run scripts/photos/fetch.sh)");
-        String milvusUri = TestResources.setting("IMAGESEARCH_MILVUS_URI").replaceFirst("^http://", "milvus://");
-        String redisUri = TestResources.setting("IMAGESEARCH_REDIS_URI");
-        String run = "orphan" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        String store = milvusUri + "?index=FLAT&prefix=" + run + "_";
-        String ids = redisUri + "?namespace=" + run;
+        Deployment d = Deployment.fresh("orphan");
+        Path model = d.model();
+        Path sample = d.sample();
+        String store = d.store();
+        String ids = d.ids();
         List<Path> three;
         try (Stream<Path> s = ImageSearch.listImages(sample)) {
             three = s.limit(3).toList();
