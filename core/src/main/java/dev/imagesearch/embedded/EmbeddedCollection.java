@@ -60,6 +60,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
         EmbeddedCollection c = new EmbeddedCollection(requested);
         c.log = RecordLog.open(file, EmbeddedVectorStore.KIND, encodeSpec(requested), c::replay);
+        c.trimToSize(); // a reopened collection holds its vectors plus a little, not a growth margin
         return c;
     }
 
@@ -157,6 +158,13 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
     }
 
+    private void trimToSize() {
+        if (ids.length > size) {
+            ids = Arrays.copyOf(ids, size);
+            vectors = Arrays.copyOf(vectors, size * dim);
+        }
+    }
+
     private void put(long id, float[] v) {
         Integer slot = slotOf.get(id);
         if (slot != null) {
@@ -165,7 +173,8 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             return;
         }
         if (size == ids.length) {
-            int cap = Math.max(16, ids.length * 2);
+            // grow by half: large collections would otherwise hold up to twice their vectors' memory
+            int cap = Math.max(16, ids.length + (ids.length >> 1));
             ids = Arrays.copyOf(ids, cap);
             long elements = (long) cap * dim;
             if (elements > Integer.MAX_VALUE - 8) {
