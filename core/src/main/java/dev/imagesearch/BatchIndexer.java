@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -68,11 +69,16 @@ final class BatchIndexer {
             settled.clear();
             Batch next = null;
             try {
-                next = indexBatch(batch, tracking, c, settled::addAll, it);
+                next = indexBatch(batch, tracking, c, it);
             } catch (RuntimeException e) {
+                cancel(batch);
                 cancel(batch.next);
                 List<Path> notStored = batch.paths.stream().filter(p -> !settled.contains(p)).toList();
                 throw new IndexAbortedException(report(c, start), notStored, e);
+            } catch (Error e) {
+                cancel(batch);
+                cancel(batch.next);
+                throw e;
             }
             batch = next;
         }
@@ -187,6 +193,8 @@ final class BatchIndexer {
             item.cid = ContentId.of(item.bytes);
         } catch (ImageDecodeException e) {
             item.failure = e.getMessage();
+        } catch (RuntimeException e) {
+            item.failure = "cannot read: " + e; // one file's problem, not the run's
         }
     }
 
@@ -263,16 +271,8 @@ final class BatchIndexer {
      * Indexes one batch: checks what is unchanged and what each model must embed, starts the next batch's
      * prefetch, embeds, then writes vectors, then locations. Returns the next batch, or null at the end.
      */
-    private Batch indexBatch(Batch batch, IndexListener listener, Counters c,
-                             java.util.function.Consumer<List<Path>> settled, Iterator<Path> more) {
+    private Batch indexBatch(Batch batch, IndexListener listener, Counters c, Iterator<Path> more) {
         int n = models.size();
-        for (Item item : batch.items) {
-            if (item.duplicate) {
-                // the same file twice in one batch: the first one does the work
-                c.unchanged++;
-                listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
-            }
-        }
         await(batch.read, "reading files");
         List<Item> items = batch.items.stream().filter(i -> !i.duplicate).toList();
         List<Item> ok = items.stream().filter(i -> i.failure == null).toList();
@@ -364,18 +364,7 @@ final class BatchIndexer {
             previous.ifPresent(replaced::add); // the file changed: its old content may now be found nowhere
         }
         ids.flush();
-        settled.accept(toMap.stream().filter(i -> i.failure == null).map(i -> i.path).toList());
-        // 3. vectors of content no location points to any more (decided after every put of the batch: a file
-        // renamed onto another file's old path in the same batch still needs its vector)
-        if (!replaced.isEmpty()) {
-            replaced.removeAll(ids.getAll(replaced).keySet());
-        }
-        if (!replaced.isEmpty()) {
-            for (IndexedModel m : models) {
-                m.collection().delete(replaced);
-                m.collection().flush();
-            }
-        }
+        // Everything of this batch is durable now: count it and tell the listener before the clean-up below.
         for (Item item : items) {
             if (item.failure != null) {
                 c.failures.add(new IndexReport.Failure(item.path, item.failure));
@@ -397,6 +386,40 @@ final class BatchIndexer {
                 }
                 listener.fileDone(item.path, IndexListener.Outcome.INDEXED, null);
             }
+        }
+        // The same file twice in one batch: the first copy did the work; the others share its outcome.
+        Map<String, Item> first = new HashMap<>();
+        for (Item item : items) {
+            first.putIfAbsent(item.location, item);
+        }
+        for (Item item : batch.items) {
+            if (item.duplicate) {
+                Item original = first.get(item.location);
+                if (original != null && original.failure != null) {
+                    c.failures.add(new IndexReport.Failure(item.path, original.failure));
+                    listener.fileDone(item.path, IndexListener.Outcome.FAILED, original.failure);
+                } else {
+                    c.unchanged++;
+                    listener.fileDone(item.path, IndexListener.Outcome.UNCHANGED, null);
+                }
+            }
+        }
+        // 3. vectors of content no location points to any more (decided after every put of the batch: a file
+        // renamed onto another file's old path in the same batch still needs its vector)
+        // Best effort: the batch is already durable and reported; a vector left here is found by repair().
+        try {
+            if (!replaced.isEmpty()) {
+                replaced.removeAll(ids.getAll(replaced).keySet());
+            }
+            if (!replaced.isEmpty()) {
+                for (IndexedModel m : models) {
+                    m.collection().delete(replaced);
+                    m.collection().flush();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete {} vectors of replaced content ({}); ImageSearch.repair() removes them",
+                    replaced.size(), e.toString());
         }
         return batch.next;
     }

@@ -432,6 +432,11 @@ public final class ImageSearch implements AutoCloseable {
             }
             closed = true;
             decodePool.shutdownNow();
+            try { // let work of an aborted run stop before the backends it may call are closed
+                decodePool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             RuntimeException failure = null;
             List<AutoCloseable> closing = new ArrayList<>(List.of(ids, store));
             models.forEach(m -> closing.add(m.embedder()));

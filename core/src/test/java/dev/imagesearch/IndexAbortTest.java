@@ -70,4 +70,32 @@ class IndexAbortTest {
             real.close();
         }
     }
+
+    @Test
+    void aFileNamedTwiceInTheFailingBatchIsNotReportedBeforeItIsStored() {
+        Path a = TestImages.write(tmp.resolve("p/a.png"), TestImages.png(1, 32));
+        Path b = TestImages.write(tmp.resolve("p/b.png"), TestImages.png(2, 32));
+        EmbeddedVectorStore real = EmbeddedVectorStore.open(tmp.resolve("data"));
+        VectorStore failing = mock(VectorStore.class);
+        when(failing.open(any(CollectionSpec.class))).thenAnswer(inv -> {
+            CollectionSpec spec = inv.getArgument(0);
+            VectorCollection c = spy(real.open(spec));
+            doAnswer(call -> {
+                throw new VectorStoreException("server unavailable");
+            }).when(c).upsert(anyList());
+            return c;
+        });
+        List<String> events = new ArrayList<>();
+        try (ImageSearch search = ImageSearch.builder().embedder(PixelEmbedder.builder().build())
+                .vectorStore(failing).dataDirectory(tmp.resolve("data")).batchSize(4).build()) {
+            assertThatThrownBy(() -> search.index(List.of(a, a, b), (p, o, why) -> events.add(p + " " + o)))
+                    .isInstanceOfSatisfying(IndexAbortedException.class, e -> {
+                        assertThat(e.notStored()).containsExactly(a, a, b);
+                        assertThat(e.completed().unchanged()).isZero();
+                    });
+            assertThat(events).isEmpty();
+        } finally {
+            real.close();
+        }
+    }
 }
