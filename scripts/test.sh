@@ -19,7 +19,7 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-test.XXXXXX")"
 cleanup() {
   set +e
   [ -n "${IMAGESEARCH_MILVUS_PID_FILE:-}" ] && bash scripts/milvus/stop.sh "$IMAGESEARCH_MILVUS_PID_FILE" --purge >/dev/null 2>&1
-  [ -f scripts/redis/stop.sh ] && bash scripts/redis/stop.sh --dir "$RUN_DIR/redis" >/dev/null 2>&1
+  bash scripts/redis/stop.sh --dir "$RUN_DIR/redis" >/dev/null 2>&1
   rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -39,12 +39,8 @@ start_service() { # name script args...
     esac
   done <<< "$out"
 }
-if [ -f scripts/milvus/start.sh ]; then
-  start_service milvus scripts/milvus/start.sh --run-dir "$RUN_DIR/milvus"
-fi
-if [ -f scripts/redis/start.sh ]; then
-  start_service redis scripts/redis/start.sh --cluster --dir "$RUN_DIR/redis"
-fi
+start_service milvus scripts/milvus/start.sh --run-dir "$RUN_DIR/milvus"
+start_service redis scripts/redis/start.sh --cluster --dir "$RUN_DIR/redis"
 
 echo "== maven verify"
 mvn -B -ntp clean verify -Dimagesearch.it.required=true -Dimagesearch.cache="$CACHE" "$@"
