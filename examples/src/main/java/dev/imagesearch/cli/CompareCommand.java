@@ -89,7 +89,6 @@ final class CompareCommand implements Callable<Integer> {
                 throw CliException.usage((Files.exists(q) ? "not a file: " : "no such file: ") + q);
             }
         }
-        store.requireExistingIndex();
         List<Result> results = new ArrayList<>();
         try (ImageSearch search = root.openExisting(model, store)) {
             if (search.models().size() < 2) {

@@ -27,7 +27,6 @@ final class CountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        store.requireExistingIndex();
         try (ImageSearch search = root.openExisting(model, store)) {
             spec.commandLine().getOut().println(search.count());
             spec.commandLine().getOut().flush();

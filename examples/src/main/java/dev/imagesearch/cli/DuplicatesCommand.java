@@ -69,7 +69,6 @@ final class DuplicatesCommand implements Callable<Integer> {
         if (threshold != null && !Double.isFinite(threshold)) {
             throw CliException.usage("--threshold must be a number, was " + threshold);
         }
-        store.requireExistingIndex();
         DuplicateFinder.Result result;
         try (ImageSearch search = root.openExisting(model, store)) {
             DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours);

@@ -107,10 +107,11 @@ public final class ImageSearchCli implements Callable<Integer> {
     }
 
     /**
-     * Opens an existing index for reading: a model that was never indexed there fails with a message naming the
-     * collections the store does hold, instead of creating an empty one.
+     * Opens an existing index for reading: a missing data directory, or a model that was never indexed there,
+     * fails with a clear message (naming the collections the store does hold) instead of creating an empty one.
      */
     ImageSearch openExisting(ModelOptions model, StoreOptions store) {
+        store.requireExistingIndex();
         return open(ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
     }
 

@@ -38,7 +38,6 @@ final class RemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        store.requireExistingIndex();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int missing = 0;

@@ -75,7 +75,6 @@ final class SimilarCommand implements Callable<Integer> {
             throw CliException.usage("--html " + html + ": the directory " + html.toAbsolutePath().getParent()
                     + " does not exist");
         }
-        store.requireExistingIndex();
         List<QueryResult> results = new ArrayList<>();
         try (ImageSearch search = root.openExisting(model, store)) {
             if (search.count() == 0) {

@@ -38,7 +38,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        store.requireExistingIndex();
         PrintWriter out = spec.commandLine().getOut();
         try (ImageSearch search = root.openExisting(model, store)) {
             Reconciler.Report r = repair ? search.repair() : search.verify();
