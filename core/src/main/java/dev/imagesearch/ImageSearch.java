@@ -10,6 +10,7 @@ import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.ImageLimits;
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
@@ -86,7 +87,7 @@ public final class ImageSearch implements AutoCloseable {
         this.models = List.copyOf(models);
         this.store = store;
         this.ids = ids;
-        this.decoder = new ImageDecoder(b.limits);
+        this.decoder = ImageDecoder.builder().limits(b.limits).scaledJpegDecoder(b.jpegDecoder).build();
         int batchSize = b.batchSize > 0 ? b.batchSize
                 : Math.max(1, models.stream().mapToInt(m -> m.embedder().preferredBatchSize()).min().orElse(8));
         int threads = b.decodeThreads > 0 ? b.decodeThreads : Runtime.getRuntime().availableProcessors();
@@ -470,6 +471,7 @@ public final class ImageSearch implements AutoCloseable {
         private String collectionName;
         private Metric metric = Metric.COSINE;
         private ImageLimits limits = ImageLimits.DEFAULT;
+        private ScaledJpegDecoder jpegDecoder;
         private int batchSize;
         private int decodeThreads;
         private boolean existingOnly;
@@ -527,6 +529,19 @@ public final class ImageSearch implements AutoCloseable {
         /** Limits on files and image sizes. Default: {@link ImageLimits#DEFAULT}. */
         public Builder imageLimits(ImageLimits limits) {
             this.limits = Objects.requireNonNull(limits);
+            return this;
+        }
+
+        /**
+         * A JPEG decoder that scales in the DCT domain, for faster indexing of photos: the {@code opencv-decoder}
+         * module's {@code OpenCvJpegDecoder.load()}. It decodes 8-bit gray and YCbCr JPEGs (at full size with the
+         * same pixels as ImageIO; with {@link #reducedDecoding} at 1/2, 1/4 or 1/8 while both sides stay
+         * {@value ImageDecoder#DEFAULT_DCT_MARGIN} × the models' input side); everything else still goes through
+         * ImageIO. Default none. With reduced decoding on, the choice is part of each collection's fingerprint:
+         * an index built with it must be opened with it.
+         */
+        public Builder jpegDecoder(ScaledJpegDecoder decoder) {
+            this.jpegDecoder = decoder;
             return this;
         }
 
@@ -595,7 +610,9 @@ public final class ImageSearch implements AutoCloseable {
                             + "'; give each model a distinct name");
                 }
                 // the decoding policy changes the vectors of large images, so it is part of the model's identity
-                String fingerprint = e.fingerprint() + (reducedDecoding ? ";decode=reduced" : "");
+                // (at full size the DCT decoder's pixels equal ImageIO's, so only reduced decoding tells them apart)
+                String fingerprint = e.fingerprint() + (!reducedDecoding ? ""
+                        : jpegDecoder == null ? ";decode=reduced" : ";decode=reduced+jpeg-dct");
                 specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(fingerprint)
                         .build());
             }

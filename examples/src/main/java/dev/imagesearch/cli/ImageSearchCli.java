@@ -117,6 +117,7 @@ public final class ImageSearchCli implements Callable<Integer> {
 
     private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
         List<AutoCloseable> servers = store.configure(builder); // connects before the models are loaded
+        builder.jpegDecoder(model.jpegDecoder());
         List<Embedder> loaded = new ArrayList<>();
         try {
             for (String name : model.names()) {
@@ -175,7 +176,9 @@ public final class ImageSearchCli implements Callable<Integer> {
                 return c.exitCode();
             }
             if (e instanceof CollectionMismatchException) {
-                printError(cl, parsed, e, e.getMessage());
+                String hint = e.getMessage() != null && e.getMessage().contains("jpeg-dct")
+                        ? " (the index was built with another --jpeg-decoder: pass the one it was built with)" : "";
+                printError(cl, parsed, e, e.getMessage() + hint);
                 return EXIT_ERROR;
             }
             String message = e.getMessage() == null || e.getMessage().isBlank()

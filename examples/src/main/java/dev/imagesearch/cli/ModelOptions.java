@@ -1,13 +1,19 @@
 package dev.imagesearch.cli;
 
+import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.onnx.ModelCatalog;
+import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Which model embeds the images: shared by every command that opens an index. */
 public final class ModelOptions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelOptions.class);
 
     /** The model used when {@code --model} is not given. */
     public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_MODEL;
@@ -31,6 +37,37 @@ public final class ModelOptions {
             description = "Several models side by side (each with its own collection in the same index); the first "
                     + "is the primary one. Overrides --model.")
     List<String> models;
+
+    /** Who decodes JPEGs; see {@link #jpegDecoder()}. */
+    public enum JpegDecoderChoice { AUTO, OPENCV, IMAGEIO }
+
+    @Option(names = "--jpeg-decoder", paramLabel = "auto|opencv|imageio",
+            defaultValue = "${env:IMAGESEARCH_JPEG_DECODER:-auto}",
+            description = "JPEG decoder: opencv (libjpeg-turbo, decodes large photos at 1/2, 1/4 or 1/8 in the DCT "
+                    + "domain: fastest), imageio (the JDK's), or auto = opencv where its native library loads, else "
+                    + "imageio (default: ${DEFAULT-VALUE}; env IMAGESEARCH_JPEG_DECODER). An index must be read with "
+                    + "the decoder it was built with.")
+    JpegDecoderChoice jpegDecoder = JpegDecoderChoice.AUTO;
+
+    /**
+     * The JPEG decoder to give {@code ImageSearch}: OpenCV's, or {@code null} for ImageIO.
+     *
+     * @throws CliException if {@code --jpeg-decoder opencv} was asked for and OpenCV does not load
+     */
+    ScaledJpegDecoder jpegDecoder() {
+        if (jpegDecoder == JpegDecoderChoice.IMAGEIO) {
+            return null;
+        }
+        try {
+            return OpenCvJpegDecoder.load();
+        } catch (IllegalStateException e) {
+            if (jpegDecoder == JpegDecoderChoice.OPENCV) {
+                throw CliException.failure(e.getMessage() + "; use --jpeg-decoder imageio", e);
+            }
+            LOG.warn("{}; decoding JPEGs with ImageIO", e.getMessage());
+            return null;
+        }
+    }
 
     /** The models to load, the primary one first: {@code --models} if given, else {@code --model}. */
     List<String> names() {

@@ -1,0 +1,172 @@
+package dev.imagesearch.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imagesearch.testing.TestImages;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How {@link ImageDecoder} hands JPEGs to a {@link ScaledJpegDecoder}: which files, at which scale, and what
+ * happens when it fails. The decoder here is a stand-in that records its calls (the real one, on OpenCV, is tested
+ * in the opencv-decoder module against ImageIO on real photos).
+ */
+class ScaledJpegDecodingTest {
+
+    /** Returns a flat grey image of the scaled size and remembers the scales it was asked for. */
+    static final class RecordingDecoder implements ScaledJpegDecoder {
+        final List<Integer> scales = new ArrayList<>();
+        boolean fail;
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public synchronized BufferedImage decode(byte[] jpeg, int scale) throws ImageDecodeException {
+            scales.add(scale);
+            if (fail) {
+                throw new ImageDecodeException("stand-in failure");
+            }
+            JpegHeader h = JpegHeader.read(jpeg);
+            BufferedImage out = new BufferedImage((h.width() + scale - 1) / scale, (h.height() + scale - 1) / scale,
+                    BufferedImage.TYPE_INT_RGB);
+            return out;
+        }
+    }
+
+    private final RecordingDecoder backend = new RecordingDecoder();
+    private final ImageDecoder decoder = ImageDecoder.builder().scaledJpegDecoder(backend).build();
+
+    @Test
+    void scaleIsTheLargestThatKeepsTheShorterSideAtLeastMarginTimesTheNeed() {
+        assertThat(decoder.dctScale(4000, 3000, 256)).isEqualTo(8); // 375 >= 256
+        assertThat(decoder.dctScale(3000, 4000, 256)).isEqualTo(8);
+        assertThat(decoder.dctScale(2100, 2000, 256)).isEqualTo(4); // 2000 / 8 = 250 < 256
+        assertThat(decoder.dctScale(1024, 768, 256)).isEqualTo(2);
+        assertThat(decoder.dctScale(512, 512, 256)).isEqualTo(2); // exactly the need: Pillow's draft does the same
+        assertThat(decoder.dctScale(600, 511, 256)).isEqualTo(1);
+        assertThat(decoder.dctScale(4000, 3000, 0)).as("0 = full size wanted").isEqualTo(1);
+
+        ImageDecoder wider = ImageDecoder.builder().scaledJpegDecoder(backend).dctScalingMargin(1.5).build();
+        assertThat(wider.dctScale(1024, 768, 256)).isEqualTo(2); // 384 >= 1.5 * 256
+        assertThat(wider.dctScale(1024, 700, 256)).isEqualTo(1);
+        ImageDecoder off = ImageDecoder.builder().scaledJpegDecoder(backend).reducedDecodeMargin(0).build();
+        assertThat(off.dctScale(4000, 3000, 256)).as("reduced decoding off").isEqualTo(1);
+        assertThatThrownBy(() -> ImageDecoder.builder().dctScalingMargin(0.5))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void jpegsGoToTheScaledDecoderAtTheChosenScale() throws Exception {
+        byte[] jpeg = TestImages.encode(TestImages.blocks(1, 1100), "jpg");
+        BufferedImage out = decoder.decode(jpeg, 256);
+        assertThat(backend.scales).containsExactly(4); // 1100 / 4 = 275
+        assertThat(out.getWidth()).isEqualTo(275);
+        decoder.decode(jpeg);
+        assertThat(backend.scales).containsExactly(4, 1);
+    }
+
+    @Test
+    void otherFormatsNeverReachIt() throws Exception {
+        BufferedImage out = decoder.decode(TestImages.png(2, 600), 256);
+        assertThat(out.getWidth()).isEqualTo(600); // ImageIO, full size (below its margin of 2)
+        assertThat(backend.scales).isEmpty();
+    }
+
+    @Test
+    void exifOrientationIsAppliedToItsImage() throws Exception {
+        BufferedImage wide = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = decoder.decode(TestImages.jpegWithOrientation(wide, 6));
+        assertThat(backend.scales).containsExactly(1);
+        assertThat(out.getWidth()).isEqualTo(20);
+        assertThat(out.getHeight()).isEqualTo(40);
+    }
+
+    @Test
+    void itsFailureFallsBackToImageIo() throws Exception {
+        backend.fail = true;
+        byte[] jpeg = TestImages.encode(TestImages.blocks(1, 300), "jpg");
+        BufferedImage out = decoder.decode(jpeg);
+        assertThat(backend.scales).containsExactly(1);
+        assertThat(out.getWidth()).isEqualTo(300);
+        assertThat(out).isNotNull();
+    }
+
+    @Test
+    void truncatedJpegsAreLeftToImageIoWhichRefusesThem() {
+        byte[] jpeg = TestImages.encode(TestImages.blocks(9, 256), "jpg");
+        byte[] half = Arrays.copyOf(jpeg, jpeg.length / 2);
+        assertThatThrownBy(() -> decoder.decode(half)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+        assertThat(backend.scales).isEmpty();
+    }
+
+    @Test
+    void aFlatLastRowIsCheckedByImageIoWhichRefusesACorruptFile() {
+        // corrupt data before an intact end marker: libjpeg decoders fill the rest flat and only warn
+        byte[] jpeg = TestImages.encode(TestImages.blocks(9, 256), "jpg");
+        for (int i = jpeg.length / 3; i < jpeg.length - 2; i++) {
+            jpeg[i] = (byte) 0xFF;
+        }
+        assertThat(JpegHeader.read(jpeg).scalable()).isTrue();
+        assertThatThrownBy(() -> decoder.decode(jpeg, 256)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+        assertThat(backend.scales).containsExactly(1); // the stand-in answered with a flat image
+    }
+
+    @Test
+    void sizeLimitsApplyBeforeItIsCalled() {
+        ImageDecoder small = ImageDecoder.builder().scaledJpegDecoder(backend)
+                .limits(ImageLimits.DEFAULT.withMaxPixels(10_000)).build();
+        byte[] jpeg = TestImages.encode(TestImages.blocks(1, 200), "jpg");
+        assertThatThrownBy(() -> small.decode(jpeg)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("above the limit");
+        assertThat(backend.scales).isEmpty();
+    }
+
+    @Test
+    void headerIsReadWithoutDecoding() {
+        JpegHeader color = JpegHeader.read(TestImages.encode(TestImages.blocks(1, 48), "jpg"));
+        assertThat(color).isEqualTo(new JpegHeader(48, 48, 3, 8, true));
+        assertThat(color.scalable()).isTrue();
+
+        BufferedImage gray = new BufferedImage(30, 10, BufferedImage.TYPE_BYTE_GRAY);
+        JpegHeader g = JpegHeader.read(TestImages.encode(gray, "jpg"));
+        assertThat(g.components()).isEqualTo(1);
+        assertThat(g.width()).isEqualTo(30);
+        assertThat(g.scalable()).isTrue();
+
+        byte[] jpeg = TestImages.encode(TestImages.blocks(3, 64), "jpg");
+        JpegHeader cut = JpegHeader.read(Arrays.copyOf(jpeg, jpeg.length - 10));
+        assertThat(cut.complete()).isFalse();
+        assertThat(cut.scalable()).isFalse();
+
+        // CMYK: 4 components are left to ImageIO (TwelveMonkeys), which knows the Adobe conventions
+        byte[] cmyk = jpeg.clone();
+        int sof = indexOfMarker(cmyk, 0xC0);
+        cmyk[sof + 9] = 4;
+        assertThat(JpegHeader.read(cmyk).scalable()).isFalse();
+        byte[] twelveBit = jpeg.clone();
+        twelveBit[sof + 4] = 12;
+        assertThat(JpegHeader.read(twelveBit).scalable()).isFalse();
+
+        assertThat(JpegHeader.read(TestImages.png(1, 8))).isNull();
+        assertThat(JpegHeader.read(new byte[] {(byte) 0xFF, (byte) 0xD8})).isNull();
+        assertThat(JpegHeader.read(new byte[] {(byte) 0xFF, (byte) 0xD8, 0x12, 0x34, 0, 0})).isNull();
+    }
+
+    private static int indexOfMarker(byte[] d, int marker) {
+        for (int i = 2; i + 1 < d.length; i++) {
+            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == marker) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker " + Integer.toHexString(marker));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.imagesearch.opencv;
+
+import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.image.ScaledJpegDecoder;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * A {@link ScaledJpegDecoder} on OpenCV's {@code imdecode}, whose JPEG codec is libjpeg-turbo (SIMD, and
+ * {@code IMREAD_REDUCED_COLOR_2/4/8} = DCT-domain scaling). The native library comes from the
+ * {@code org.openpnp:opencv} jar (Linux, macOS and Windows builds inside), which extracts and loads it once per
+ * process. Thread-safe: {@code imdecode} keeps no state between calls.
+ *
+ * <pre>{@code
+ * ImageSearch search = ImageSearch.builder()
+ *         .embedder(embedder)
+ *         .jpegDecoder(OpenCvJpegDecoder.load())
+ *         .build();
+ * }</pre>
+ */
+public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
+
+    private final String version;
+
+    private OpenCvJpegDecoder(String version) {
+        this.version = version;
+    }
+
+    /**
+     * Loads OpenCV's native library (once per process; later calls return at once) and returns the decoder.
+     *
+     * @throws IllegalStateException if the native library cannot be loaded on this platform, with the reason
+     */
+    public static OpenCvJpegDecoder load() {
+        try {
+            nu.pattern.OpenCV.loadLocally();
+            // a first native call proves that the library really loaded
+            return new OpenCvJpegDecoder(Core.getVersionString());
+        } catch (LinkageError | RuntimeException e) {
+            throw new IllegalStateException("Cannot load OpenCV's native library for " + System.getProperty("os.name")
+                    + "/" + System.getProperty("os.arch") + ": " + e + " (index without it: JPEGs are then decoded"
+                    + " by ImageIO)", e);
+        }
+    }
+
+    /** The OpenCV version of the loaded native library. */
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public String name() {
+        return "opencv";
+    }
+
+    @Override
+    public BufferedImage decode(byte[] jpeg, int scale) throws ImageDecodeException {
+        int flags = switch (scale) {
+            case 1 -> Imgcodecs.IMREAD_COLOR;
+            case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
+            case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
+            case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
+            default -> throw new IllegalArgumentException("scale must be 1, 2, 4 or 8, got " + scale);
+        };
+        // ImageDecoder applies the EXIF orientation itself, for every decoder alike
+        flags |= Imgcodecs.IMREAD_IGNORE_ORIENTATION;
+        MatOfByte encoded = new MatOfByte(jpeg);
+        Mat bgr = null;
+        try {
+            bgr = Imgcodecs.imdecode(encoded, flags);
+            if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
+                throw new ImageDecodeException("OpenCV could not decode the JPEG");
+            }
+            return toRgb(bgr);
+        } finally {
+            encoded.release(); // native memory: free now rather than at the next GC
+            if (bgr != null) {
+                bgr.release();
+            }
+        }
+    }
+
+    /** Interleaved 8-bit BGR into a {@code TYPE_INT_RGB} image. */
+    private static BufferedImage toRgb(Mat bgr) {
+        int w = bgr.cols();
+        int h = bgr.rows();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        byte[] row = new byte[w * 3];
+        for (int y = 0, p = 0; y < h; y++) {
+            bgr.get(y, 0, row); // row by row: a single copy of the whole image would double the peak memory
+            for (int q = 0; q < row.length; q += 3, p++) {
+                rgb[p] = ((row[q + 2] & 0xFF) << 16) | ((row[q + 1] & 0xFF) << 8) | (row[q] & 0xFF);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "OpenCvJpegDecoder[OpenCV " + version + "]";
+    }
+}
