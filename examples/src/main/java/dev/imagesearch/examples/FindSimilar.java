@@ -4,6 +4,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.Match;
 import dev.imagesearch.onnx.ModelCatalog;
+import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,6 +26,7 @@ public final class FindSimilar {
         try (ImageSearch search = ImageSearch.builder()
                 .embedder(ModelCatalog.atDefaultDirectory().load(ModelCatalog.DEFAULT_MODEL))
                 .dataDirectory(Path.of("imagesearch-data"))
+                .jpegDecoder(OpenCvJpegDecoder.load()) // optional (opencv-decoder module): faster JPEG decoding
                 .build()) {
             IndexReport report = search.indexDirectory(Path.of(args[0]));
             System.out.printf("indexed %d, unchanged %d, failed %d%n", report.indexed(), report.unchanged(),

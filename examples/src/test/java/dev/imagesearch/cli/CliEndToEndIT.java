@@ -9,6 +9,7 @@ import dev.imagesearch.image.ContentId;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.onnx.ModelDescriptor;
 import dev.imagesearch.onnx.OnnxEmbedder;
+import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import dev.imagesearch.testing.TestResources;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -88,6 +89,20 @@ class CliEndToEndIT {
         assertThat(hit.get("score").asDouble()).isGreaterThanOrEqualTo(0.99);
         CliRun table = similar("-k", "5", dog.toString());
         assertThat(table.out().lines().toList().get(2)).matches("   1  (0\\.99\\d\\d|1\\.0000)  " + dog.toAbsolutePath());
+    }
+
+    @Test
+    void anIndexIsReadWithTheJpegDecoderItWasBuiltWith() {
+        // the sample was indexed with the default decoder: auto = OpenCV, whose native library loads here
+        Path dog = sample.resolve("darknet-dog.jpg");
+        CliRun same = similar("--jpeg-decoder", "opencv", "-k", "1", dog.toString());
+        assertThat(same.exitCode()).as(same.toString()).isZero();
+        assertThat(same.out()).contains("1.0000  " + dog.toAbsolutePath());
+        CliRun other = similar("--jpeg-decoder", "imageio", dog.toString());
+        assertThat(other.exitCode()).as(other.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(other.err()).contains("decode=reduced+jpeg-dct").contains("pass the one it was built with");
+        CliRun wrong = similar("--jpeg-decoder", "libjpeg", dog.toString());
+        assertThat(wrong.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
     }
 
     @Test
@@ -226,7 +241,7 @@ class CliEndToEndIT {
         assertThat(unchanged).as("files the killed run had finished").isGreaterThanOrEqualTo(1)
                 .isLessThan(photos.size());
         try (ImageSearch search = ImageSearch.builder().embedder(OnnxEmbedder.fromDirectory(model))
-                .dataDirectory(crashData).build()) {
+                .jpegDecoder(OpenCvJpegDecoder.load()).dataDirectory(crashData).build()) { // the CLI's default
             long distinct = distinct(photos);
             assertThat(search.collection().count()).isEqualTo(distinct);
             assertThat(search.count()).isEqualTo(distinct);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -302,8 +303,9 @@ class ImageSearchCliTest {
     @Test
     void dataDirectoryInUseIsOneLine() {
         index();
+        // opened as the CLI opens it (its default JPEG decoder is OpenCV's), so that only the lock differs
         try (ImageSearch open = ImageSearch.builder().embedder(new FakeModels.GridEmbedder("v1"))
-                .dataDirectory(data).build()) {
+                .jpegDecoder(OpenCvJpegDecoder.load()).dataDirectory(data).build()) {
             CliRun r = CliRun.fake("count", "--model", "grid", "--data", data.toString());
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
             assertThat(r.err().lines()).hasSize(1);
