@@ -3,6 +3,7 @@ package dev.imagesearch.bench;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.onnx.preprocess.Layout;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
+import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decode + preprocess ({@code efficientnet-lite} preset) of one file into a tensor, at full resolution and with
- * reduced-resolution decoding (margin 2 and 4). The file: {@code -p file=...}, default the first 12 MP JPEG of
+ * reduced-resolution decoding (margin 2 and 4), by ImageIO or by OpenCV (DCT-domain scaling; its margin is
+ * {@link ImageDecoder#DEFAULT_DCT_MARGIN} whenever reduced decoding is on, so margins 2 and 4 measure the same). The file: {@code -p file=...}, default the first 12 MP JPEG of
  * {@code $IMAGESEARCH_CACHE/bench-data} (bench/prepare_data.py).
  *
  * <pre>java -jar bench/target/benchmarks.jar DecodeBenchmark</pre>
@@ -41,6 +43,9 @@ public class DecodeBenchmark {
     @Param({"0", "2", "4"})
     int margin;
 
+    @Param({"imageio", "opencv"})
+    String decoderKind;
+
     private byte[] bytes;
     private ImageDecoder decoder;
     private final Preprocessing pre = Preprocessing.preset("efficientnet-lite").withLayout(Layout.NCHW);
@@ -50,7 +55,8 @@ public class DecodeBenchmark {
     public void setUp() throws IOException {
         Path p = file.isEmpty() ? cache().resolve("bench-data/photos/zz-12mp-0.jpg") : Path.of(file);
         bytes = Files.readAllBytes(p);
-        decoder = ImageDecoder.builder().reducedDecodeMargin(margin).build();
+        decoder = ImageDecoder.builder().reducedDecodeMargin(margin)
+                .scaledJpegDecoder(decoderKind.equals("opencv") ? OpenCvJpegDecoder.load() : null).build();
     }
 
     private static Path cache() {

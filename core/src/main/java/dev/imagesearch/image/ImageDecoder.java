@@ -196,9 +196,10 @@ public final class ImageDecoder {
                 checkSize(header.width(), header.height());
                 BufferedImage image = decodeScaled(data, header, minSide);
                 if (image != null) {
-                    if (lastRowUniform(image)) {
-                        // Maybe corrupt: libjpeg fills what follows a premature marker with one flat colour and
-                        // only warns, which OpenCV does not pass on. ImageIO hears the warning: let it check.
+                    if (bottomLooksFilled(image)) {
+                        // Maybe corrupt: after a premature marker libjpeg decoders fill the rest (flat, or by
+                        // repeating the last good row) and only warn, which OpenCV does not pass on. ImageIO
+                        // hears the warning: let it check the file.
                         readWithImageIo(data, 0, MAX_SUBSAMPLING);
                     }
                     return ExifOrientation.apply(image, ExifOrientation.read(data));
@@ -261,16 +262,19 @@ public final class ImageDecoder {
         return image;
     }
 
-    /** Whether every pixel of the image's last row has the same colour. */
-    private static boolean lastRowUniform(BufferedImage image) {
+    /**
+     * Whether the image's last row is one flat colour or equals the row above it, as the rows a decoder makes up
+     * after the data ended do. Photos rarely look like that; those that do are only checked twice.
+     */
+    private static boolean bottomLooksFilled(BufferedImage image) {
+        int w = image.getWidth();
         int y = image.getHeight() - 1;
-        int first = image.getRGB(0, y);
-        for (int x = 1; x < image.getWidth(); x++) {
-            if (image.getRGB(x, y) != first) {
-                return false;
-            }
+        int[] last = image.getRGB(0, y, w, 1, null, 0, w);
+        boolean flat = true;
+        for (int x = 1; x < w && flat; x++) {
+            flat = last[x] == last[0];
         }
-        return true;
+        return flat || (y > 0 && java.util.Arrays.equals(last, image.getRGB(0, y - 1, w, 1, null, 0, w)));
     }
 
     /** The image from the {@link ScaledJpegDecoder}, or {@code null} to let ImageIO decode (and explain) it. */

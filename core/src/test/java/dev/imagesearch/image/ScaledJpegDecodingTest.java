@@ -156,9 +156,29 @@ class ScaledJpegDecodingTest {
         twelveBit[sof + 4] = 12;
         assertThat(JpegHeader.read(twelveBit).scalable()).isFalse();
 
+        // an end marker inside an EXIF thumbnail, before the scan, does not make a truncated file complete
+        byte[] withThumbnail = withThumbnail(jpeg);
+        assertThat(JpegHeader.read(withThumbnail).complete()).isTrue();
+        assertThat(JpegHeader.read(Arrays.copyOf(withThumbnail, withThumbnail.length - 40)).complete()).isFalse();
+
         assertThat(JpegHeader.read(TestImages.png(1, 8))).isNull();
         assertThat(JpegHeader.read(new byte[] {(byte) 0xFF, (byte) 0xD8})).isNull();
         assertThat(JpegHeader.read(new byte[] {(byte) 0xFF, (byte) 0xD8, 0x12, 0x34, 0, 0})).isNull();
+    }
+
+    /** {@code jpeg} with an APP1 segment after SOI that holds a tiny embedded JPEG (SOI ... EOI), as EXIF does. */
+    static byte[] withThumbnail(byte[] jpeg) {
+        byte[] payload = {'E', 'x', 'i', 'f', 0, 0, (byte) 0xFF, (byte) 0xD8, 1, 2, 3, (byte) 0xFF, (byte) 0xD9};
+        byte[] out = new byte[jpeg.length + 4 + payload.length];
+        out[0] = (byte) 0xFF;
+        out[1] = (byte) 0xD8;
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xE1;
+        out[4] = 0;
+        out[5] = (byte) (2 + payload.length);
+        System.arraycopy(payload, 0, out, 6, payload.length);
+        System.arraycopy(jpeg, 2, out, 6 + payload.length, jpeg.length - 2);
+        return out;
     }
 
     private static int indexOfMarker(byte[] d, int marker) {

@@ -101,6 +101,41 @@ class OpenCvJpegDecoderTest {
     }
 
     @Test
+    void throughImageDecoderTruncatedPhotosAreRefusedHoweverTheyEnd() throws Exception {
+        byte[] jpeg = TestImages.encode(TestImages.blocks(12, 400), "jpg");
+        int scan = indexOf(jpeg, 0xDA);
+        byte[] cut = Arrays.copyOf(jpeg, scan + (jpeg.length - scan) / 3);
+        // an end marker in an EXIF thumbnail before the scan: the header check must not take it for the end
+        byte[] thumbnail = new byte[cut.length + 17];
+        byte[] app1 = {(byte) 0xFF, (byte) 0xE1, 0, 15, 'E', 'x', 'i', 'f', 0, 0, (byte) 0xFF, (byte) 0xD8, 1, 2, 3,
+            (byte) 0xFF, (byte) 0xD9};
+        System.arraycopy(cut, 0, thumbnail, 0, 2);
+        System.arraycopy(app1, 0, thumbnail, 2, app1.length);
+        System.arraycopy(cut, 2, thumbnail, 2 + app1.length, cut.length - 2);
+        assertThatThrownBy(() -> withOpenCv.decode(thumbnail, 256)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+        // the scan cut short but an end marker appended: OpenCV repeats the last good row down to the bottom
+        byte[] ended = Arrays.copyOf(cut, cut.length + 2);
+        ended[cut.length] = (byte) 0xFF;
+        ended[cut.length + 1] = (byte) 0xD9;
+        BufferedImage filled = OPENCV.decode(ended, 1);
+        int[] px = pixels(filled);
+        assertThat(Arrays.copyOfRange(px, px.length - 400, px.length))
+                .as("OpenCV made the last rows up").isEqualTo(Arrays.copyOfRange(px, px.length - 800, px.length - 400));
+        assertThatThrownBy(() -> withOpenCv.decode(ended, 256)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+    }
+
+    private static int indexOf(byte[] d, int marker) {
+        for (int i = 2; i + 1 < d.length; i++) {
+            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == marker) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker " + Integer.toHexString(marker));
+    }
+
+    @Test
     void throughImageDecoderExifOrientationIsApplied() throws Exception {
         BufferedImage wide = TestImages.blocks(7, 40).getSubimage(0, 0, 40, 20);
         BufferedImage out = withOpenCv.decode(TestImages.jpegWithOrientation(wide, 6));
