@@ -8,8 +8,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -86,8 +88,8 @@ public final class ImageDecoder {
     }
 
     /** The DCT-domain JPEG decoder, if one was given. */
-    public java.util.Optional<ScaledJpegDecoder> scaledJpegDecoder() {
-        return java.util.Optional.ofNullable(jpeg);
+    public Optional<ScaledJpegDecoder> scaledJpegDecoder() {
+        return Optional.ofNullable(jpeg);
     }
 
     /**
@@ -274,7 +276,7 @@ public final class ImageDecoder {
         for (int x = 1; x < w && flat; x++) {
             flat = last[x] == last[0];
         }
-        return flat || (y > 0 && java.util.Arrays.equals(last, image.getRGB(0, y - 1, w, 1, null, 0, w)));
+        return flat || (y > 0 && Arrays.equals(last, image.getRGB(0, y - 1, w, 1, null, 0, w)));
     }
 
     /** The image from the {@link ScaledJpegDecoder}, or {@code null} to let ImageIO decode (and explain) it. */

@@ -62,9 +62,9 @@ record JpegHeader(int width, int height, int components, int precision, boolean 
     }
 
     /**
-     * Whether an end-of-image marker (FF D9) lies near the end of the file. A truncated JPEG lacks it; libjpeg
-     * decoders then fill the missing rows with grey and only warn, so such files are left to ImageIO, which reports
-     * them. Trailing bytes after the marker (some cameras append data) are allowed up to 64 KiB.
+     * Whether an end-of-image marker (FF D9) lies after the scan start, near the end of the file. A truncated JPEG
+     * lacks it; libjpeg decoders then make the missing rows up (grey, or the last good row repeated) and only warn,
+     * so such files are left to ImageIO, which reports them. Trailing bytes after the marker (some cameras append data) are allowed up to 64 KiB.
      */
     private static boolean hasEndMarker(byte[] d, int scanStart) {
         int stop = Math.max(scanStart + 1, d.length - 65536);
