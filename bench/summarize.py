@@ -141,33 +141,27 @@ def main(path):
             groups[(r["folder"], str(r["pass"]), r["images"], r["failed"])].append(float(r["images_per_s"]))
         for (folder, pas, n, failed), v in sorted(groups.items()):
             print(f"| {folder} | {pas} | {n} | {failed} | {statistics.median(v):.1f} ({min(v):.1f}–{max(v):.1f}) |")
-    cos = [r for r in rows if r["what"] == "cosine"]
-    if cos:
-        print("\nCosine, full vs reduced-resolution decode (efficientnet-lite0 embeddings):\n")
-        print("| ratio = shorter side after subsampling / 256 | photos×steps | min cosine | median cosine |")
+    def cosine_table(what, title, unit, edges):
+        sel = [r for r in rows if r["what"] == what]
+        if not sel:
+            return
+        names = [f"{lo}–{hi}" for lo, hi in zip(edges, edges[1:])] + [f"≥ {edges[-1]}"]
+        print(f"\n{title}:\n")
+        print(f"| ratio = shorter side after {unit} / 256 | pairs | min cosine | median cosine |")
         print("|---|---|---|---|")
         buckets = defaultdict(list)
-        for r in cos:
+        for r in sel:
             x = float(r["ratio"])
-            b = "1–1.5" if x < 1.5 else "1.5–2" if x < 2 else "2–3" if x < 3 else "≥ 3"
-            buckets[b].append(float(r["cosine"]))
-        for b in ["1–1.5", "1.5–2", "2–3", "≥ 3"]:
-            if buckets[b]:
-                print(f"| {b} | {len(buckets[b])} | {min(buckets[b]):.4f} | {statistics.median(buckets[b]):.4f} |")
-    dct = [r for r in rows if r["what"] == "cosine-dct"]
-    if dct:
-        print("\nCosine, full vs DCT-scaled decode (OpenCV, JPEGs; efficientnet-lite0 embeddings):\n")
-        print("| ratio = shorter side after scaling / 256 | photos×scales | min cosine | median cosine |")
-        print("|---|---|---|---|")
-        buckets = defaultdict(list)
-        for r in dct:
-            x = float(r["ratio"])
-            b = "1–1.25" if x < 1.25 else "1.25–1.5" if x < 1.5 else "1.5–2" if x < 2 else "2–3" if x < 3 else "≥ 3"
-            buckets[b].append(float(r["cosine"]))
-        for b in ["1–1.25", "1.25–1.5", "1.5–2", "2–3", "≥ 3"]:
+            i = sum(1 for e in edges[1:] if x >= e)
+            buckets[names[i]].append(float(r["cosine"]))
+        for b in names:
             if buckets[b]:
                 print(f"| {b} | {len(buckets[b])} | {min(buckets[b]):.4f} | {statistics.median(buckets[b]):.4f} |")
 
+    cosine_table("cosine", "Cosine, full vs reduced-resolution decode (ImageIO subsampling; efficientnet-lite0)",
+                 "subsampling", [1, 1.5, 2, 3])
+    cosine_table("cosine-dct", "Cosine, full vs DCT-scaled decode (OpenCV, JPEGs; efficientnet-lite0)",
+                 "scaling", [1, 1.25, 1.5, 2, 3])
 
 if __name__ == "__main__":
     main(sys.argv[1])

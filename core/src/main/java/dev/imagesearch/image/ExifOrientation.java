@@ -21,32 +21,19 @@ final class ExifOrientation {
     }
 
     private static int readJpeg(byte[] d) {
-        if (d.length < 4 || (d[0] & 0xFF) != 0xFF || (d[1] & 0xFF) != 0xD8) {
-            return 1;
-        }
-        int pos = 2;
-        while (pos + 4 <= d.length) {
-            if ((d[pos] & 0xFF) != 0xFF) {
-                return 1;
-            }
-            int marker = d[pos + 1] & 0xFF;
-            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                pos += 2;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return 1; // start of scan: no EXIF before the image data
-            }
-            int len = u16(d, pos + 2, true);
-            int seg = pos + 4;
-            if (marker == 0xE1 && len >= 8 && seg + 6 <= d.length
+        int[] orientation = {1};
+        // EXIF lives in an APP1 segment that starts with "Exif\0\0", before the image data
+        JpegSegments.walk(d, (marker, start, length) -> {
+            int seg = start + 4;
+            if (marker == 0xE1 && length >= 8 && seg + 6 <= d.length
                     && d[seg] == 'E' && d[seg + 1] == 'x' && d[seg + 2] == 'i' && d[seg + 3] == 'f'
                     && d[seg + 4] == 0 && d[seg + 5] == 0) {
-                return readTiff(d, seg + 6, Math.min(d.length, pos + 2 + len));
+                orientation[0] = readTiff(d, seg + 6, Math.min(d.length, start + 2 + length));
+                return false;
             }
-            pos += 2 + len;
-        }
-        return 1;
+            return true;
+        });
+        return orientation[0];
     }
 
     private static int readTiff(byte[] d, int tiff, int end) {

@@ -2,6 +2,8 @@ package dev.imagesearch.image;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Removes embedded ICC profiles (APP2 {@code ICC_PROFILE} segments) from 3- and 1-component JPEGs before
@@ -25,44 +27,25 @@ final class JpegIccProfile {
     }
 
     private static byte[] stripOrSame(byte[] d) {
-        if (d.length < 4 || (d[0] & 0xFF) != 0xFF || (d[1] & 0xFF) != 0xD8) {
-            return d;
+        List<int[]> profiles = new ArrayList<>(); // start, end of each ICC_PROFILE segment
+        int sos = JpegSegments.walk(d, (marker, start, length) -> {
+            if (JpegSegments.isFrame(marker) && length >= 8 && (d[start + 9] & 0xFF) == 4) {
+                return false; // CMYK / YCCK: keep the profile
+            }
+            if (marker == 0xE2 && length >= 14
+                    && new String(d, start + 4, 11, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE")) {
+                profiles.add(new int[] {start, start + 2 + length});
+            }
+            return true;
+        });
+        if (sos < 0 || profiles.isEmpty()) {
+            return d; // nothing to remove, CMYK, or malformed headers (the decoder reports them)
         }
-        ByteArrayOutputStream out = null;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(d.length);
         int copied = 0;
-        int pos = 2;
-        while (pos + 4 <= d.length) {
-            if ((d[pos] & 0xFF) != 0xFF) {
-                return d;
-            }
-            int marker = d[pos + 1] & 0xFF;
-            if (marker == 0xFF) {
-                pos++; // fill byte
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                break; // image data follows: no more header segments
-            }
-            int len = ((d[pos + 2] & 0xFF) << 8) | (d[pos + 3] & 0xFF);
-            if (len < 2 || pos + 2 + len > d.length) {
-                return d;
-            }
-            boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-            if (sof && len >= 8 && (d[pos + 9] & 0xFF) == 4) {
-                return d; // CMYK / YCCK: keep the profile
-            }
-            if (marker == 0xE2 && len >= 14
-                    && new String(d, pos + 4, 11, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE")) {
-                if (out == null) {
-                    out = new ByteArrayOutputStream(d.length);
-                }
-                out.write(d, copied, pos - copied);
-                copied = pos + 2 + len;
-            }
-            pos += 2 + len;
-        }
-        if (out == null) {
-            return d;
+        for (int[] segment : profiles) {
+            out.write(d, copied, segment[0] - copied);
+            copied = segment[1];
         }
         out.write(d, copied, d.length - copied);
         return out.toByteArray();

@@ -149,7 +149,7 @@ class ScaledJpegDecodingTest {
 
         // CMYK: 4 components are left to ImageIO (TwelveMonkeys), which knows the Adobe conventions
         byte[] cmyk = jpeg.clone();
-        int sof = indexOfMarker(cmyk, 0xC0);
+        int sof = TestImages.markerIndex(cmyk, 0xC0);
         cmyk[sof + 9] = 4;
         assertThat(JpegHeader.read(cmyk).scalable()).isFalse();
         byte[] twelveBit = jpeg.clone();
@@ -179,14 +179,5 @@ class ScaledJpegDecodingTest {
         System.arraycopy(payload, 0, out, 6, payload.length);
         System.arraycopy(jpeg, 2, out, 6 + payload.length, jpeg.length - 2);
         return out;
-    }
-
-    private static int indexOfMarker(byte[] d, int marker) {
-        for (int i = 2; i + 1 < d.length; i++) {
-            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == marker) {
-                return i;
-            }
-        }
-        throw new AssertionError("no marker " + Integer.toHexString(marker));
     }
 }

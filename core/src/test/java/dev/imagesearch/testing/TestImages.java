@@ -145,4 +145,14 @@ public final class TestImages {
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
     }
+
+    /** Index of the first {@code FF marker} pair after SOI in {@code jpeg} (e.g. 0xDA for the scan). */
+    public static int markerIndex(byte[] jpeg, int marker) {
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == marker) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker " + Integer.toHexString(marker));
+    }
 }

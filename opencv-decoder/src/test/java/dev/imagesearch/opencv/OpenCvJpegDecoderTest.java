@@ -103,7 +103,7 @@ class OpenCvJpegDecoderTest {
     @Test
     void throughImageDecoderTruncatedPhotosAreRefusedHoweverTheyEnd() throws Exception {
         byte[] jpeg = TestImages.encode(TestImages.blocks(12, 400), "jpg");
-        int scan = indexOf(jpeg, 0xDA);
+        int scan = TestImages.markerIndex(jpeg, 0xDA);
         byte[] cut = Arrays.copyOf(jpeg, scan + (jpeg.length - scan) / 3);
         // an end marker in an EXIF thumbnail before the scan: the header check must not take it for the end
         byte[] thumbnail = new byte[cut.length + 17];
@@ -124,15 +124,6 @@ class OpenCvJpegDecoderTest {
                 .as("OpenCV made the last rows up").isEqualTo(Arrays.copyOfRange(px, px.length - 800, px.length - 400));
         assertThatThrownBy(() -> withOpenCv.decode(ended, 256)).isInstanceOf(ImageDecodeException.class)
                 .hasMessageContaining("truncated");
-    }
-
-    private static int indexOf(byte[] d, int marker) {
-        for (int i = 2; i + 1 < d.length; i++) {
-            if ((d[i] & 0xFF) == 0xFF && (d[i + 1] & 0xFF) == marker) {
-                return i;
-            }
-        }
-        throw new AssertionError("no marker " + Integer.toHexString(marker));
     }
 
     @Test
