@@ -30,12 +30,11 @@ def main():
     if not sources:
         raise SystemExit(f"no photos in {base / 'photos'} (run bench/prepare_data.py first)")
     images = {}
-    rng = random.Random(args.seed)
     for i in range(args.count):
         name = out / f"{i:05d}.jpg"
         if name.exists():
-            rng.random(), rng.random(), rng.random(), rng.random(), rng.random(), rng.random()
-            continue
+            continue  # an interrupted run resumes: each file has its own seeded generator
+        rng = random.Random(f"{args.seed}-{i}")
         src = sources[rng.randrange(len(sources))]
         if src not in images:
             with Image.open(src) as im:

@@ -121,9 +121,10 @@ if [ "$SMOKE" = 0 ]; then
   run search "$PY" bench/py_pipeline.py faiss --count 100000 --queries 50
 fi
 if [ "$MEMORY" = 1 ]; then
-  echo "== memory: index 10,000 photos (default heap, then -Xmx256m)" >&2
+  echo "== memory: index 10,000 photos (Python best practice, then Java with the default heap and -Xmx256m)" >&2
   "$PY" bench/prepare_many.py --cache "$CACHE" --count 10000 >&2
   MANY=$DATA/many-10000
+  run memory "$PY" bench/py_pipeline.py best --model "$MODEL/model.onnx" --images "$MANY"
   run memory "${JAVA[@]}" index --model "$MODEL" --images "$MANY"
   run memory java -Xmx256m -cp "$JAR" dev.imagesearch.bench.PipelineBench index --model "$MODEL" --images "$MANY"
 fi

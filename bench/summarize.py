@@ -101,6 +101,8 @@ def main(path):
     heap = med(pick("java-index", folder="photos", decoder="opencv"), "peak_heap_mb")
     rss = med(pick("java-index", folder="photos", decoder="opencv"), "peak_rss_mb")
     line("6. indexing memory, 142 photos", f"peak heap {fmt(heap, ' MB')}, peak RSS {fmt(rss, ' MB')}", "", "bounded", "")
+    for r in pick("python-best", "memory"):
+        line(f"2a. Python best practice on {r['folder']}", f"{float(r['images_per_s']):.1f} img/s", "", "", "")
     for r in pick("java-index", "memory"):
         line(f"6. indexing memory, {r['images']} photos, -Xmx {r['max_heap_mb']} MB",
              f"{float(r['images_per_s']):.1f} img/s, {r['failed']} failed; peak heap {float(r['peak_heap_mb']):.0f} MB, "

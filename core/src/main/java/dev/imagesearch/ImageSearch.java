@@ -537,8 +537,8 @@ public final class ImageSearch implements AutoCloseable {
          * module's {@code OpenCvJpegDecoder.load()}. It decodes 8-bit gray and YCbCr JPEGs (at full size with the
          * same pixels as ImageIO; with {@link #reducedDecoding} at 1/2, 1/4 or 1/8 while both sides stay
          * {@value ImageDecoder#DEFAULT_DCT_MARGIN} × the models' input side); everything else still goes through
-         * ImageIO. Default none. With reduced decoding on, the choice is part of each collection's fingerprint:
-         * an index built with it must be opened with it.
+         * ImageIO. Default none. The decoder's {@link ScaledJpegDecoder#name() name} is part of each collection's
+         * fingerprint: an index built with it must be opened with it, and one built without it without it.
          */
         public Builder jpegDecoder(ScaledJpegDecoder decoder) {
             this.jpegDecoder = decoder;
@@ -565,16 +565,19 @@ public final class ImageSearch implements AutoCloseable {
         }
 
         /**
-         * Whether {@code index} may decode large images at a reduced resolution (ImageIO source subsampling,
-         * {@link ImageDecoder#decode(byte[], int)}) when every model resizes them far below their size anyway:
-         * an image is subsampled only while both sides stay at least
+         * Whether {@code index} (and query files) may decode large images at a reduced resolution when every model
+         * resizes them far below their size anyway. Without a {@link #jpegDecoder}, ImageIO source subsampling
+         * ({@link ImageDecoder#decode(byte[], int)}), only while both sides stay at least
          * {@value ImageDecoder#DEFAULT_REDUCE_MARGIN} × the largest {@link Embedder#minimumInputSide()} of the
-         * models, so ordinary photos (shorter side below about 1,000 pixels for a 256-pixel model) are decoded in
-         * full as before. Default {@code true}: a 12-megapixel JPEG decodes about 4× faster and its vector keeps a
-         * cosine of at least 0.995 to the full decode's (docs/BENCHMARKS.md); {@code false} decodes every image
-         * in full, for vectors bit-identical to embedding the fully decoded image (and to the Python reference
-         * pipelines, docs/PARITY.md). The choice is part of each collection's fingerprint, so an index built one
-         * way refuses to be opened the other way instead of mixing the two kinds of vectors.
+         * models (ordinary photos, shorter side below about 1,000 pixels for a 256-pixel model, are decoded in
+         * full; a 12-megapixel JPEG about 2.5× faster; cosine to the full decode's vector ≥ 0.995 measured). With a
+         * {@link #jpegDecoder}, JPEGs are scaled in the DCT domain down to {@value ImageDecoder#DEFAULT_DCT_MARGIN}
+         * × that side (Pillow's draft policy: a 12-megapixel JPEG about 5× faster than a full decode; cosine
+         * ≥ 0.998 for photos at 1.5 × the side or more, 0.93–1 just above it). Default {@code true};
+         * {@code false} decodes every image in full, for vectors identical to embedding the fully decoded image
+         * (and to the Python reference pipelines, docs/PARITY.md). Measurements: docs/BENCHMARKS.md. The decoding
+         * policy is part of each collection's fingerprint, so an index built one way refuses to be opened another
+         * way instead of mixing two kinds of vectors.
          */
         public Builder reducedDecoding(boolean reduced) {
             this.reducedDecoding = reduced;
@@ -593,6 +596,13 @@ public final class ImageSearch implements AutoCloseable {
          * @throws dev.imagesearch.store.CollectionMismatchException if the collection was made by another model
          *         (nothing is written then)
          */
+        /** What the collection fingerprints record of the decoding: {@code ""} = ImageIO at full size. */
+        private String decodingPolicy() {
+            String jpeg = jpegDecoder == null ? "" : "jpeg=" + jpegDecoder.name();
+            String policy = reducedDecoding ? (jpeg.isEmpty() ? "reduced" : "reduced+" + jpeg) : jpeg;
+            return policy.isEmpty() ? "" : ";decode=" + policy;
+        }
+
         public ImageSearch build() {
             if (embedder == null) {
                 throw new IllegalStateException("An embedder is required: builder().embedder(...)");
@@ -609,10 +619,9 @@ public final class ImageSearch implements AutoCloseable {
                     throw new IllegalArgumentException("Two models share the collection name '" + name
                             + "'; give each model a distinct name");
                 }
-                // the decoding policy changes the vectors of large images, so it is part of the model's identity
-                // (at full size the DCT decoder's pixels equal ImageIO's, so only reduced decoding tells them apart)
-                String fingerprint = e.fingerprint() + (!reducedDecoding ? ""
-                        : jpegDecoder == null ? ";decode=reduced" : ";decode=reduced+jpeg-dct");
+                // the decoding policy changes the vectors of large images, so it is part of the model's identity;
+                // so is the JPEG decoder (its pixels equal ImageIO's on the photos checked, not on every JPEG)
+                String fingerprint = e.fingerprint() + decodingPolicy();
                 specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(fingerprint)
                         .build());
             }

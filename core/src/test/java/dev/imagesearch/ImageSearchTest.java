@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imagesearch.image.ContentId;
+import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionMismatchException;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -268,6 +271,33 @@ class ImageSearchTest {
                 .dataDirectory(data()).reducedDecoding(false).build())
                 .isInstanceOf(dev.imagesearch.store.CollectionMismatchException.class)
                 .hasMessageContaining("decode=reduced");
+    }
+
+    @Test
+    void theJpegDecoderIsPartOfTheFingerprintWithAndWithoutReducedDecoding() {
+        Path a = png("a.png", 1);
+        ScaledJpegDecoder stub = new ScaledJpegDecoder() {
+            @Override
+            public String name() {
+                return "stub";
+            }
+
+            @Override
+            public BufferedImage decode(byte[] jpeg, int scale) throws ImageDecodeException {
+                throw new ImageDecodeException("not used: the test indexes a PNG");
+            }
+        };
+        for (boolean reduced : List.of(true, false)) {
+            Path dir = tmp.resolve("fingerprint-" + reduced);
+            try (ImageSearch search = ImageSearch.builder().embedder(PixelEmbedder.builder().build())
+                    .dataDirectory(dir).reducedDecoding(reduced).jpegDecoder(stub).build()) {
+                search.index(List.of(a));
+            }
+            assertThatThrownBy(() -> ImageSearch.builder().embedder(PixelEmbedder.builder().build())
+                    .dataDirectory(dir).reducedDecoding(reduced).build())
+                    .isInstanceOf(dev.imagesearch.store.CollectionMismatchException.class)
+                    .hasMessageContaining(reduced ? "decode=reduced+jpeg=stub" : "decode=jpeg=stub");
+        }
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +15,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads image files into upright 8-bit RGB images with ImageIO, refusing oversized files and images before
@@ -30,20 +31,24 @@ import javax.imageio.stream.ImageInputStream;
  * model is read at 1/5 scale, ordinary photos below about 2 × 512 pixels are decoded in full, exactly as before).
  *
  * <p><b>JPEG decoding in the DCT domain.</b> With a {@link Builder#scaledJpegDecoder ScaledJpegDecoder} (the
- * {@code opencv-decoder} module provides one, on libjpeg-turbo), 8-bit gray and YCbCr JPEGs are decoded by it:
- * at full size its pixels equal ImageIO's, and for reduced decoding it shrinks by 1/2, 1/4 or 1/8 in the DCT
- * domain, which averages instead of skipping pixels, so it may go down to {@value #DEFAULT_DCT_MARGIN} × the
- * needed side, as Pillow's {@code draft} does. Other images, and any file it fails on, go to ImageIO.
+ * {@code opencv-decoder} module provides one, on libjpeg-turbo), 8-bit gray and YCbCr JPEGs whose scan data
+ * runs intact to the end marker are decoded by it: at full size with the same pixels as ImageIO on every sample
+ * photo (4:2:0 and gray; other chroma subsamplings not checked), and for reduced decoding shrunk by 1/2, 1/4 or
+ * 1/8 in the DCT domain, which averages instead of skipping pixels, so it may go down to
+ * {@value #DEFAULT_DCT_MARGIN} × the needed side, as Pillow's {@code draft} does. Other images (PNG, CMYK JPEG,
+ * truncated files...), and any file it fails on, go to ImageIO.
  */
 public final class ImageDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDecoder.class);
 
     /** Default {@link Builder#reducedDecodeMargin}. */
     public static final int DEFAULT_REDUCE_MARGIN = 2;
     /**
      * How much larger than the needed side both sides must stay after DCT-domain scaling: 1, Pillow's {@code draft}
-     * policy. Measured on 98 reduced photos with efficientnet-lite0 (docs/BENCHMARKS.md): embedding cosine to the
-     * full decode ≥ 0.998 from 1.5 × up, median 0.995 (lowest 0.93) between 1 × and 1.5 ×; near-duplicate
-     * recall@1 unchanged (0.998).
+     * policy. Measured on the benchmark photos with efficientnet-lite0 (69 photo × scale pairs, docs/BENCHMARKS.md):
+     * embedding cosine to the full decode ≥ 0.998 from 1.5 × up, median 0.995 (lowest 0.93) between 1 × and 1.25 ×;
+     * near-duplicate recall@1 unchanged (0.998).
      */
     public static final double DEFAULT_DCT_MARGIN = 1.0;
     /** Largest subsampling step used: beyond it the aliasing of skipped pixels grows and little time is won. */
@@ -72,7 +77,8 @@ public final class ImageDecoder {
 
     /**
      * A builder. Defaults: {@link ImageLimits#DEFAULT}, reduced-resolution decoding with margin
-     * {@value #DEFAULT_REDUCE_MARGIN}.
+     * {@value #DEFAULT_REDUCE_MARGIN}, no {@link ScaledJpegDecoder} (ImageIO decodes everything), DCT scaling margin
+     * {@value #DEFAULT_DCT_MARGIN} (used only with a scaled JPEG decoder).
      */
     public static Builder builder() {
         return new Builder();
@@ -179,10 +185,11 @@ public final class ImageDecoder {
     }
 
     /**
-     * As {@link #decode(byte[])}, but a large image may come out smaller: decoded with the
-     * {@link #subsampling subsampling step} for {@code minSide}, so that both sides stay at least
-     * margin × {@code minSide}. {@code minSide} 0 decodes at full resolution. The size limits apply to the
-     * image's full size, as in {@link #decode(byte[])}.
+     * As {@link #decode(byte[])}, but a large image may come out smaller: a JPEG taken by the
+     * {@link ScaledJpegDecoder} at the {@link #dctScale DCT scale} for {@code minSide} (both sides stay at least the
+     * DCT margin × {@code minSide}), any other image with the {@link #subsampling subsampling step} (both sides stay
+     * at least the reduce margin × {@code minSide}). {@code minSide} 0 decodes at full resolution. The size limits
+     * apply to the image's full size, as in {@link #decode(byte[])}.
      */
     public BufferedImage decode(byte[] data, int minSide) throws ImageDecodeException {
         if (data.length == 0) {
@@ -198,25 +205,16 @@ public final class ImageDecoder {
                 checkSize(header.width(), header.height());
                 BufferedImage image = decodeScaled(data, header, minSide);
                 if (image != null) {
-                    if (bottomLooksFilled(image)) {
-                        // Maybe corrupt: after a premature marker libjpeg decoders fill the rest (flat, or by
-                        // repeating the last good row) and only warn, which OpenCV does not pass on. ImageIO
-                        // hears the warning: let it check the file.
-                        readWithImageIo(data, 0, MAX_SUBSAMPLING);
-                    }
                     return ExifOrientation.apply(image, ExifOrientation.read(data));
                 }
             }
         }
-        BufferedImage rgb = RgbImages.toRgb(readWithImageIo(data, minSide, 0));
+        BufferedImage rgb = RgbImages.toRgb(readWithImageIo(data, minSide));
         return ExifOrientation.apply(rgb, ExifOrientation.read(data));
     }
 
-    /**
-     * Reads with ImageIO, subsampled for {@code minSide}, or with step {@code forcedStep} when it is above 0 (to
-     * check that a file decodes without reading all its pixels).
-     */
-    private BufferedImage readWithImageIo(byte[] data, int minSide, int forcedStep) throws ImageDecodeException {
+    /** Reads with ImageIO, subsampled for {@code minSide}. */
+    private BufferedImage readWithImageIo(byte[] data, int minSide) throws ImageDecodeException {
         BufferedImage image;
         // Decode as Pillow does: ignore an embedded ICC profile (see JpegIccProfile).
         byte[] pixels = JpegIccProfile.strip(data);
@@ -232,7 +230,7 @@ public final class ImageDecoder {
                 int h = reader.getHeight(0);
                 checkSize(w, h);
                 ImageReadParam param = reader.getDefaultReadParam();
-                int step = forcedStep > 0 ? forcedStep : subsampling(w, h, minSide);
+                int step = subsampling(w, h, minSide);
                 if (step > 1) {
                     // Take the middle pixel of each step × step block, so the image is not shifted by half a block.
                     param.setSourceSubsampling(step, step, step / 2, step / 2);
@@ -264,29 +262,22 @@ public final class ImageDecoder {
         return image;
     }
 
-    /**
-     * Whether the image's last row is one flat colour or equals the row above it, as the rows a decoder makes up
-     * after the data ended do. Photos rarely look like that; those that do are only checked twice.
-     */
-    private static boolean bottomLooksFilled(BufferedImage image) {
-        int w = image.getWidth();
-        int y = image.getHeight() - 1;
-        int[] last = image.getRGB(0, y, w, 1, null, 0, w);
-        boolean flat = true;
-        for (int x = 1; x < w && flat; x++) {
-            flat = last[x] == last[0];
-        }
-        return flat || (y > 0 && Arrays.equals(last, image.getRGB(0, y - 1, w, 1, null, 0, w)));
-    }
-
     /** The image from the {@link ScaledJpegDecoder}, or {@code null} to let ImageIO decode (and explain) it. */
-    private BufferedImage decodeScaled(byte[] data, JpegHeader header, int minSide) {
+    private BufferedImage decodeScaled(byte[] data, JpegHeader header, int minSide) throws ImageDecodeException {
         try {
             BufferedImage image = jpeg.decode(data, dctScale(header.width(), header.height(), minSide));
-            return image != null && image.getType() == BufferedImage.TYPE_INT_RGB ? image : null;
+            if (image != null && image.getType() == BufferedImage.TYPE_INT_RGB) {
+                return image;
+            }
+            LOG.debug("{} returned {} instead of a TYPE_INT_RGB image; ImageIO decodes it", jpeg.name(), image);
         } catch (ImageDecodeException | RuntimeException e) {
-            return null; // ImageIO tries next and reports its own reason if it fails too
+            // ImageIO tries next and reports its own reason if it fails too
+            LOG.debug("{} could not decode a {}x{} JPEG ({}); ImageIO decodes it", jpeg.name(), header.width(),
+                    header.height(), e.toString());
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException("not enough memory to decode the image; lower ImageLimits.maxPixels", e);
         }
+        return null;
     }
 
     /** Width and height of an image from its header alone, without decoding pixels. */

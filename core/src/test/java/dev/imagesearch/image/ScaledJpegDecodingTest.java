@@ -108,16 +108,53 @@ class ScaledJpegDecodingTest {
     }
 
     @Test
-    void aFlatLastRowIsCheckedByImageIoWhichRefusesACorruptFile() {
-        // corrupt data before an intact end marker: libjpeg decoders fill the rest flat and only warn
+    void aMarkerThatHasNoPlaceInTheScanSendsTheFileToImageIo() throws Exception {
         byte[] jpeg = TestImages.encode(TestImages.blocks(9, 256), "jpg");
-        for (int i = jpeg.length / 3; i < jpeg.length - 2; i++) {
-            jpeg[i] = (byte) 0xFF;
+        int scan = TestImages.markerIndex(jpeg, 0xDA);
+        byte[] corrupt = jpeg.clone();
+        int at = scan + (jpeg.length - scan) / 2;
+        corrupt[at] = (byte) 0xFF;
+        corrupt[at + 1] = (byte) 0x37; // no such marker may appear inside entropy-coded data
+        assertThat(JpegHeader.read(corrupt).complete()).isFalse();
+        try {
+            decoder.decode(corrupt, 256);
+        } catch (ImageDecodeException e) {
+            assertThat(e.getMessage()).isNotBlank(); // ImageIO's verdict, whichever it is
         }
-        assertThat(JpegHeader.read(jpeg).scalable()).isTrue();
-        assertThatThrownBy(() -> decoder.decode(jpeg, 256)).isInstanceOf(ImageDecodeException.class)
-                .hasMessageContaining("truncated");
-        assertThat(backend.scales).containsExactly(1); // the stand-in answered with a flat image
+        assertThat(backend.scales).isEmpty();
+    }
+
+    @Test
+    void aDecoderThatThrowsOrAnswersWithAnotherImageTypeFallsBackToImageIo() throws Exception {
+        byte[] jpeg = TestImages.encode(TestImages.blocks(2, 120), "jpg");
+        BufferedImage expected = ImageDecoder.builder().build().decode(jpeg);
+        ScaledJpegDecoder throwing = new ScaledJpegDecoder() {
+            @Override
+            public String name() {
+                return "throwing";
+            }
+
+            @Override
+            public BufferedImage decode(byte[] data, int scale) {
+                throw new IllegalStateException("native failure");
+            }
+        };
+        ScaledJpegDecoder wrongType = new ScaledJpegDecoder() {
+            @Override
+            public String name() {
+                return "gray";
+            }
+
+            @Override
+            public BufferedImage decode(byte[] data, int scale) {
+                return new BufferedImage(120, 120, BufferedImage.TYPE_BYTE_GRAY);
+            }
+        };
+        for (ScaledJpegDecoder d : List.of(throwing, wrongType)) {
+            BufferedImage out = ImageDecoder.builder().scaledJpegDecoder(d).build().decode(jpeg);
+            assertThat(out.getType()).as(d.name()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+            assertThat(out.getRGB(17, 33)).as(d.name()).isEqualTo(expected.getRGB(17, 33));
+        }
     }
 
     @Test
@@ -156,6 +193,20 @@ class ScaledJpegDecodingTest {
         twelveBit[sof + 4] = 12;
         assertThat(JpegHeader.read(twelveBit).scalable()).isFalse();
 
+        // fill bytes and stand-alone markers before the frame are skipped
+        byte[] padded = new byte[jpeg.length + 4];
+        padded[0] = (byte) 0xFF;
+        padded[1] = (byte) 0xD8;
+        padded[2] = (byte) 0xFF; // fill byte
+        padded[3] = (byte) 0xFF;
+        padded[4] = (byte) 0x01; // TEM: no length
+        padded[5] = (byte) 0xFF;
+        System.arraycopy(jpeg, 2, padded, 6, jpeg.length - 2);
+        assertThat(JpegHeader.read(padded)).isEqualTo(new JpegHeader(64, 64, 3, 8, true));
+        // lossless and arithmetic-coded frames are not handed over
+        byte[] lossless = jpeg.clone();
+        lossless[sof + 1] = (byte) 0xC3;
+        assertThat(JpegHeader.read(lossless).scalable()).isFalse();
         // an end marker inside an EXIF thumbnail, before the scan, does not make a truncated file complete
         byte[] withThumbnail = withThumbnail(jpeg);
         assertThat(JpegHeader.read(withThumbnail).complete()).isTrue();

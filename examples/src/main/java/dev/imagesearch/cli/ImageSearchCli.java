@@ -2,12 +2,16 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -62,6 +66,8 @@ public final class ImageSearchCli implements Callable<Integer> {
         this.models = Objects.requireNonNull(models, "models");
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageSearchCli.class);
+
     /** Stack of the thread that runs commands; see {@link #main}. */
     static final long STACK_BYTES = 64L << 20;
 
@@ -103,7 +109,7 @@ public final class ImageSearchCli implements Callable<Integer> {
      * @param threads decoding threads, or 0 for one per processor
      */
     ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
-        return open(ImageSearch.builder().batchSize(batch).decodeThreads(threads), model, store);
+        return open(() -> ImageSearch.builder().batchSize(batch).decodeThreads(threads), model, store);
     }
 
     /**
@@ -112,12 +118,42 @@ public final class ImageSearchCli implements Callable<Integer> {
      */
     ImageSearch openExisting(ModelOptions model, StoreOptions store) {
         store.requireExistingIndex();
-        return open(ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
+        return open(() -> ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
+    }
+
+    /**
+     * Opens with the JPEG decoder {@code --jpeg-decoder} asks for. With {@code auto}, an existing index built with
+     * ImageIO decoding (by an older version, or where OpenCV did not load) is opened with ImageIO again rather than
+     * refused: {@code auto} means "what the index was built with, else OpenCV".
+     */
+    private ImageSearch open(Supplier<ImageSearch.Builder> builder, ModelOptions model, StoreOptions store) {
+        ScaledJpegDecoder jpeg = model.jpegDecoder();
+        try {
+            return open(builder.get().jpegDecoder(jpeg), model, store);
+        } catch (CollectionMismatchException e) {
+            if (jpeg == null || model.jpegDecoder != ModelOptions.JpegDecoderChoice.AUTO || !builtWithImageIo(e)) {
+                throw e;
+            }
+            LOG.info("The index was built with ImageIO JPEG decoding; reading it the same way");
+            return open(builder.get().jpegDecoder(null), model, store);
+        }
+    }
+
+    /** Whether the mismatch is only that the collection was made without the requested JPEG decoder. */
+    private static boolean builtWithImageIo(CollectionMismatchException e) {
+        if (!e.what().orElse("").equals("model fingerprint")) {
+            return false;
+        }
+        String existing = e.existing().orElse("");
+        String requested = e.requested().orElse("");
+        // the requested fingerprint ends in ";decode=reduced+jpeg=NAME" or ";decode=jpeg=NAME"
+        String withoutDecoder = requested.replaceFirst(";decode=reduced\\+jpeg=[^;']*", ";decode=reduced")
+                .replaceFirst(";decode=jpeg=[^;']*", "");
+        return !withoutDecoder.equals(requested) && withoutDecoder.equals(existing);
     }
 
     private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
         List<AutoCloseable> servers = store.configure(builder); // connects before the models are loaded
-        builder.jpegDecoder(model.jpegDecoder());
         List<Embedder> loaded = new ArrayList<>();
         try {
             for (String name : model.names()) {
@@ -176,7 +212,7 @@ public final class ImageSearchCli implements Callable<Integer> {
                 return c.exitCode();
             }
             if (e instanceof CollectionMismatchException) {
-                String hint = e.getMessage() != null && e.getMessage().contains("jpeg-dct")
+                String hint = e.getMessage() != null && e.getMessage().contains("jpeg=")
                         ? " (the index was built with another --jpeg-decoder: pass the one it was built with)" : "";
                 printError(cl, parsed, e, e.getMessage() + hint);
                 return EXIT_ERROR;

@@ -44,9 +44,9 @@ public final class ModelOptions {
     @Option(names = "--jpeg-decoder", paramLabel = "auto|opencv|imageio",
             defaultValue = "${env:IMAGESEARCH_JPEG_DECODER:-auto}",
             description = "JPEG decoder: opencv (libjpeg-turbo, decodes large photos at 1/2, 1/4 or 1/8 in the DCT "
-                    + "domain: fastest), imageio (the JDK's), or auto = opencv where its native library loads, else "
-                    + "imageio (default: ${DEFAULT-VALUE}; env IMAGESEARCH_JPEG_DECODER). An index must be read with "
-                    + "the decoder it was built with.")
+                    + "domain: fastest), imageio (the JDK's), or auto = the one an existing index was built with, "
+                    + "else opencv where its native library loads, else imageio (default: ${DEFAULT-VALUE}; env "
+                    + "IMAGESEARCH_JPEG_DECODER). An index is read with the decoder it was built with.")
     JpegDecoderChoice jpegDecoder = JpegDecoderChoice.AUTO;
 
     /**

@@ -301,6 +301,30 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void autoReadsAnIndexWithTheJpegDecoderItWasBuiltWith() {
+        // built with ImageIO (as by an older version, or where OpenCV does not load)
+        CliRun built = index("--jpeg-decoder", "imageio");
+        assertThat(built.exitCode()).as(built.toString()).isZero();
+        CliRun auto = CliRun.fake("count", "--model", "grid", "--data", data.toString());
+        assertThat(auto.exitCode()).as(auto.toString()).isZero();
+        assertThat(auto.out().trim()).isEqualTo("6");
+        CliRun again = index(); // auto, adding nothing: the index keeps its decoder
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("unchanged: 6");
+        CliRun explicit = CliRun.fake("count", "--jpeg-decoder", "opencv", "--model", "grid", "--data",
+                data.toString());
+        assertThat(explicit.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(explicit.err()).contains("decode=reduced+jpeg=opencv").contains("--jpeg-decoder");
+        // a new index gets OpenCV under auto
+        Path other = tmp.resolve("other");
+        CliRun fresh = CliRun.fake("index", photos.toString(), "--model", "grid", "--data", other.toString());
+        assertThat(fresh.exitCode()).as(fresh.toString()).isZero();
+        CliRun imageIo = CliRun.fake("count", "--jpeg-decoder", "imageio", "--model", "grid", "--data",
+                other.toString());
+        assertThat(imageIo.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+    }
+
+    @Test
     void dataDirectoryInUseIsOneLine() {
         index();
         // opened as the CLI opens it (its default JPEG decoder is OpenCV's), so that only the lock differs

@@ -100,7 +100,7 @@ class OpenCvDecodingIT {
         }
         // vectors from DCT-scaled decoding must not be mixed with ImageIO's: the fingerprint says which
         assertThatThrownBy(() -> ImageSearch.builder().embedder(model()).dataDirectory(data).build())
-                .isInstanceOf(CollectionMismatchException.class).hasMessageContaining("jpeg-dct");
+                .isInstanceOf(CollectionMismatchException.class).hasMessageContaining("decode=reduced+jpeg=opencv");
     }
 
     private static double dot(float[] a, float[] b) {
