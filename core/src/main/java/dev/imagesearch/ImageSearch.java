@@ -105,6 +105,17 @@ public final class ImageSearch implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * What each collection's fingerprint records of the decoding, appended to the model's fingerprint:
+     * {@code ""} for ImageIO at full size, else {@code ";decode=reduced"}, {@code ";decode=reduced+jpeg=NAME"} or
+     * {@code ";decode=jpeg=NAME"} (NAME = {@link ScaledJpegDecoder#name()}).
+     */
+    public static String decodingPolicy(boolean reducedDecoding, ScaledJpegDecoder jpegDecoder) {
+        String jpeg = jpegDecoder == null ? "" : "jpeg=" + jpegDecoder.name();
+        String policy = reducedDecoding ? (jpeg.isEmpty() ? "reduced" : "reduced+" + jpeg) : jpeg;
+        return policy.isEmpty() ? "" : ";decode=" + policy;
+    }
+
     /** The embedder of the primary (first) model. */
     public Embedder embedder() {
         return models.get(0).embedder();
@@ -596,12 +607,6 @@ public final class ImageSearch implements AutoCloseable {
          * @throws dev.imagesearch.store.CollectionMismatchException if the collection was made by another model
          *         (nothing is written then)
          */
-        /** What the collection fingerprints record of the decoding: {@code ""} = ImageIO at full size. */
-        private String decodingPolicy() {
-            String jpeg = jpegDecoder == null ? "" : "jpeg=" + jpegDecoder.name();
-            String policy = reducedDecoding ? (jpeg.isEmpty() ? "reduced" : "reduced+" + jpeg) : jpeg;
-            return policy.isEmpty() ? "" : ";decode=" + policy;
-        }
 
         public ImageSearch build() {
             if (embedder == null) {
@@ -621,7 +626,7 @@ public final class ImageSearch implements AutoCloseable {
                 }
                 // the decoding policy changes the vectors of large images, so it is part of the model's identity;
                 // so is the JPEG decoder (its pixels equal ImageIO's on the photos checked, not on every JPEG)
-                String fingerprint = e.fingerprint() + decodingPolicy();
+                String fingerprint = e.fingerprint() + decodingPolicy(reducedDecoding, jpegDecoder);
                 specs.add(CollectionSpec.builder(name, e.dimension()).metric(metric).fingerprint(fingerprint)
                         .build());
             }

@@ -131,7 +131,7 @@ public final class ImageSearchCli implements Callable<Integer> {
         try {
             return open(builder.get().jpegDecoder(jpeg), model, store);
         } catch (CollectionMismatchException e) {
-            if (jpeg == null || model.jpegDecoder != ModelOptions.JpegDecoderChoice.AUTO || !builtWithImageIo(e)) {
+            if (jpeg == null || model.jpegDecoder != ModelOptions.JpegDecoderChoice.AUTO || !builtWithout(jpeg, e)) {
                 throw e;
             }
             LOG.info("The index was built with ImageIO JPEG decoding; reading it the same way");
@@ -139,17 +139,12 @@ public final class ImageSearchCli implements Callable<Integer> {
         }
     }
 
-    /** Whether the mismatch is only that the collection was made without the requested JPEG decoder. */
-    private static boolean builtWithImageIo(CollectionMismatchException e) {
-        if (!e.what().orElse("").equals("model fingerprint")) {
-            return false;
-        }
-        String existing = e.existing().orElse("");
+    /** Whether the mismatch is only that the collection was made without {@code jpeg} (the CLI decodes reduced). */
+    private static boolean builtWithout(ScaledJpegDecoder jpeg, CollectionMismatchException e) {
+        String with = ImageSearch.decodingPolicy(true, jpeg);
         String requested = e.requested().orElse("");
-        // the requested fingerprint ends in ";decode=reduced+jpeg=NAME" or ";decode=jpeg=NAME"
-        String withoutDecoder = requested.replaceFirst(";decode=reduced\\+jpeg=[^;']*", ";decode=reduced")
-                .replaceFirst(";decode=jpeg=[^;']*", "");
-        return !withoutDecoder.equals(requested) && withoutDecoder.equals(existing);
+        return e.what().orElse("").equals("model fingerprint") && requested.contains(with)
+                && requested.replace(with, ImageSearch.decodingPolicy(true, null)).equals(e.existing().orElse(""));
     }
 
     private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
