@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Objects;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -91,11 +90,6 @@ public final class ImageDecoder {
     /** The reduced-decoding margin; 0 when reduced decoding is off. */
     public int reducedDecodeMargin() {
         return reduceMargin;
-    }
-
-    /** The DCT-domain JPEG decoder, if one was given. */
-    public Optional<ScaledJpegDecoder> scaledJpegDecoder() {
-        return Optional.ofNullable(jpeg);
     }
 
     /**

@@ -30,7 +30,7 @@ final class JpegSegments {
     }
 
     /** Whether {@code d} starts with a JPEG start-of-image marker. */
-    static boolean isJpeg(byte[] d) {
+    private static boolean isJpeg(byte[] d) {
         return d.length >= 4 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8;
     }
 
