@@ -10,6 +10,7 @@ import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.ImageLimits;
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.Metric;
@@ -87,7 +88,8 @@ public final class ImageSearch implements AutoCloseable {
         this.models = List.copyOf(models);
         this.store = store;
         this.ids = ids;
-        this.decoder = ImageDecoder.builder().limits(b.limits).scaledJpegDecoder(b.jpegDecoder).build();
+        this.decoder = ImageDecoder.builder().limits(b.limits).scaledJpegDecoder(b.jpegDecoder).pngDecoder(b.pngDecoder)
+                .build();
         int batchSize = b.batchSize > 0 ? b.batchSize
                 : Math.max(1, models.stream().mapToInt(m -> m.embedder().preferredBatchSize()).min().orElse(8));
         int threads = b.decodeThreads > 0 ? b.decodeThreads : Runtime.getRuntime().availableProcessors();
@@ -483,6 +485,7 @@ public final class ImageSearch implements AutoCloseable {
         private Metric metric = Metric.COSINE;
         private ImageLimits limits = ImageLimits.DEFAULT;
         private ScaledJpegDecoder jpegDecoder;
+        private PngDecoder pngDecoder;
         private int batchSize;
         private int decodeThreads;
         private boolean existingOnly;
@@ -553,6 +556,17 @@ public final class ImageSearch implements AutoCloseable {
          */
         public Builder jpegDecoder(ScaledJpegDecoder decoder) {
             this.jpegDecoder = decoder;
+            return this;
+        }
+
+        /**
+         * A faster PNG decoder: the {@code opencv-decoder} module's {@code OpenCvPngDecoder.load()} (libpng). It
+         * decodes PNGs of at most 8 bits per sample without an ICC profile, with the same pixels as ImageIO, so it
+         * is not part of any fingerprint: indexes built with or without it stay interchangeable. Everything else
+         * still goes through ImageIO. Default none.
+         */
+        public Builder pngDecoder(PngDecoder decoder) {
+            this.pngDecoder = decoder;
             return this;
         }
 

@@ -7,11 +7,13 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.image.ImageDecoder;
+import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.onnx.ModelDescriptor;
 import dev.imagesearch.onnx.OnnxEmbedder;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
+import dev.imagesearch.opencv.OpenCvPngDecoder;
 import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
@@ -54,6 +56,7 @@ import java.util.stream.Stream;
  * <li>{@code raw}: ONNX Runtime alone on pre-made tensors (the ceiling), with {@code --sessions} sessions in
  *     parallel of {@code --threads} intra-op threads each
  * <li>{@code decode}: decode + preprocess of one file, full resolution and reduced (median ms)
+ * <li>{@code png}: decode + preprocess of every PNG of a folder, ImageIO vs OpenCV alternating (ms per PNG)
  * <li>{@code cosine}: cosine between embeddings of full and reduced-resolution decodes, per photo and step
  * <li>{@code search}: exact top-k over the vectors FAISS was given (files written by py_pipeline.py faiss)
  * </ul>
@@ -70,7 +73,7 @@ public final class PipelineBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: PipelineBench index|raw|decode|cosine|search --option value ...");
+            System.err.println("usage: PipelineBench index|raw|decode|png|cosine|search --option value ...");
             System.exit(2);
         }
         PipelineBench b = new PipelineBench(args);
@@ -78,6 +81,7 @@ public final class PipelineBench {
             case "index" -> b.index();
             case "raw" -> b.raw();
             case "decode" -> b.decode();
+            case "png" -> b.png();
             case "cosine" -> b.cosine();
             case "search" -> b.search();
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -114,6 +118,15 @@ public final class PipelineBench {
         };
     }
 
+    /** {@code --png-decoder opencv|imageio} (default: as {@code --decoder}): who decodes plain PNGs. */
+    private PngDecoder pngDecoder() {
+        return switch (opt("png-decoder", opt("decoder", "opencv"))) {
+            case "opencv" -> OpenCvPngDecoder.load();
+            case "imageio" -> null;
+            default -> throw new IllegalArgumentException("--png-decoder opencv|imageio, got " + opt("png-decoder", ""));
+        };
+    }
+
     /**
      * Indexes the folder {@code --passes} times (default 1), each into a fresh store, in one JVM with one model
      * session: pass 1 is what a fresh process sees (the JIT compiles the decoding and preprocessing code while it
@@ -121,6 +134,7 @@ public final class PipelineBench {
      */
     private void index() throws IOException {
         ScaledJpegDecoder jpeg = jpegDecoder();
+        PngDecoder png = pngDecoder();
         int passes = intOpt("passes", 1);
         try (OnnxEmbedder embedder = embedder()) {
             for (int pass = 1; pass <= passes; pass++) {
@@ -128,7 +142,7 @@ public final class PipelineBench {
                 MemoryWatch watch = new MemoryWatch();
                 // ImageSearch.close() would close the shared embedder: keep it open across passes
                 try (ImageSearch search = ImageSearch.builder().embedder(new Unclosable(embedder)).dataDirectory(data)
-                        .jpegDecoder(jpeg).batchSize(intOpt("batch", 8)).decodeThreads(intOpt("decode-threads", 2))
+                        .jpegDecoder(jpeg).pngDecoder(png).batchSize(intOpt("batch", 8)).decodeThreads(intOpt("decode-threads", 2))
                         .reducedDecoding(Boolean.parseBoolean(opt("reduced", "true"))).build()) {
                     watch.reset();
                     long t0 = System.nanoTime();
@@ -143,7 +157,8 @@ public final class PipelineBench {
                             "max_heap_mb", Runtime.getRuntime().maxMemory() / 1048576, "heap_after_gc_mb", retained, "batch", intOpt("batch", 8),
                             "threads", intOpt("threads", 0), "decode_threads", intOpt("decode-threads", 2),
                             "reduced", Boolean.parseBoolean(opt("reduced", "true")), "spin", opt("spin", "false"),
-                            "decoder", opt("decoder", "opencv"));
+                            "decoder", opt("decoder", "opencv"),
+                            "png_decoder", opt("png-decoder", opt("decoder", "opencv")));
                 } finally {
                     deleteTree(data);
                 }
@@ -288,6 +303,41 @@ public final class PipelineBench {
             Arrays.sort(ms);
             emit("java-decode-" + how, "file", file.toString(), "median_ms", ms[repeat / 2],
                     "min_ms", ms[0], "max_ms", ms[repeat - 1], "margin", how.endsWith("full") ? 0 : margin);
+        }
+    }
+
+    /**
+     * Decode + preprocess of every PNG in {@code --images}, ImageIO and OpenCV alternating file by file in the same
+     * JVM (after one warm-up round over all files), for {@code --rounds} rounds: ms per PNG for each.
+     */
+    private void png() throws Exception {
+        List<byte[]> files = new ArrayList<>();
+        try (Stream<Path> s = ImageSearch.listImages(Path.of(opt("images", "")))) {
+            for (Path p : s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(".png")).toList()) {
+                files.add(Files.readAllBytes(p));
+            }
+        }
+        Preprocessing pre = Preprocessing.preset("efficientnet-lite").withLayout(
+                dev.imagesearch.onnx.preprocess.Layout.NCHW);
+        FloatBuffer dst = FloatBuffer.allocate(pre.elementsPerImage());
+        ImageDecoder[] decoders = {ImageDecoder.builder().build(),
+            ImageDecoder.builder().pngDecoder(OpenCvPngDecoder.load()).build()};
+        int rounds = intOpt("rounds", 5);
+        for (int round = 0; round <= rounds; round++) {
+            long[] nanos = new long[2];
+            for (byte[] f : files) {
+                for (int d = 0; d < 2; d++) {
+                    long t0 = System.nanoTime();
+                    BufferedImage img = decoders[d].decode(f, 256);
+                    dst.clear();
+                    pre.apply(img, dst);
+                    nanos[d] += System.nanoTime() - t0;
+                }
+            }
+            if (round > 0) { // round 0 warms up the JIT
+                emit("java-png", "round", round, "pngs", files.size(), "imageio_ms", nanos[0] / 1e6 / files.size(),
+                        "opencv_ms", nanos[1] / 1e6 / files.size(), "ratio", (double) nanos[1] / nanos[0]);
+            }
         }
     }
 

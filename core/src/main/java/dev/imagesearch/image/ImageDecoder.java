@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * 1/8 in the DCT domain, which averages instead of skipping pixels, so it may go down to
  * {@value #DEFAULT_DCT_MARGIN} × the needed side, as Pillow's {@code draft} does. Other images (PNG, CMYK JPEG,
  * truncated files...), and any file it fails on, go to ImageIO.
+ *
+ * <p><b>PNG.</b> With a {@link Builder#pngDecoder PngDecoder} (also in {@code opencv-decoder}, on libpng), PNGs of at
+ * most 8 bits per sample without an ICC profile are decoded by it, with ImageIO's pixels (subsampled the same way
+ * for reduced decoding); 16-bit and ICC-tagged PNGs, and any file it fails on, go to ImageIO.
  */
 public final class ImageDecoder {
 
@@ -56,6 +60,7 @@ public final class ImageDecoder {
     private final ImageLimits limits;
     private final int reduceMargin;
     private final ScaledJpegDecoder jpeg;
+    private final PngDecoder png;
     private final double dctMargin;
 
     public ImageDecoder() {
@@ -70,13 +75,15 @@ public final class ImageDecoder {
         this.limits = Objects.requireNonNull(b.limits, "limits");
         this.reduceMargin = b.reduceMargin;
         this.jpeg = b.jpeg;
+        this.png = b.png;
         this.dctMargin = b.dctMargin;
         ImageIO.setUseCache(false); // decode in memory, never through temporary files
     }
 
     /**
      * A builder. Defaults: {@link ImageLimits#DEFAULT}, reduced-resolution decoding with margin
-     * {@value #DEFAULT_REDUCE_MARGIN}, no {@link ScaledJpegDecoder} (ImageIO decodes everything), DCT scaling margin
+     * {@value #DEFAULT_REDUCE_MARGIN}, no {@link ScaledJpegDecoder} and no {@link PngDecoder} (ImageIO decodes
+     * everything), DCT scaling margin
      * {@value #DEFAULT_DCT_MARGIN} (used only with a scaled JPEG decoder).
      */
     public static Builder builder() {
@@ -203,6 +210,16 @@ public final class ImageDecoder {
                 }
             }
         }
+        if (png != null) {
+            PngHeader header = PngHeader.read(data);
+            if (header != null && header.plain()) {
+                checkSize(header.width(), header.height());
+                BufferedImage image = decodePng(data, header, minSide);
+                if (image != null) {
+                    return ExifOrientation.apply(image, ExifOrientation.read(data));
+                }
+            }
+        }
         BufferedImage rgb = RgbImages.toRgb(readWithImageIo(data, minSide));
         return ExifOrientation.apply(rgb, ExifOrientation.read(data));
     }
@@ -274,6 +291,28 @@ public final class ImageDecoder {
         return null;
     }
 
+    /** The image from the {@link PngDecoder}, or {@code null} to let ImageIO decode (and explain) it. */
+    private BufferedImage decodePng(byte[] data, PngHeader header, int minSide) throws ImageDecodeException {
+        int step = subsampling(header.width(), header.height(), minSide); // as ImageIO would subsample
+        try {
+            BufferedImage image = png.decode(data, step);
+            int w = (header.width() - step / 2 + step - 1) / step;
+            int h = (header.height() - step / 2 + step - 1) / step;
+            if (image != null && image.getType() == BufferedImage.TYPE_INT_RGB && image.getWidth() == w
+                    && image.getHeight() == h) {
+                return image;
+            }
+            LOG.debug("{} returned {} instead of a {}x{} TYPE_INT_RGB image; ImageIO decodes it", png.name(), image,
+                    w, h);
+        } catch (ImageDecodeException | RuntimeException e) {
+            LOG.debug("{} could not decode a {}x{} PNG ({}); ImageIO decodes it", png.name(), header.width(),
+                    header.height(), e.toString());
+        } catch (OutOfMemoryError e) {
+            throw new ImageDecodeException("not enough memory to decode the image; lower ImageLimits.maxPixels", e);
+        }
+        return null;
+    }
+
     /** Width and height of an image from its header alone, without decoding pixels. */
     public static int[] dimensions(byte[] data) throws ImageDecodeException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
@@ -326,6 +365,7 @@ public final class ImageDecoder {
         private ImageLimits limits = ImageLimits.DEFAULT;
         private int reduceMargin = DEFAULT_REDUCE_MARGIN;
         private ScaledJpegDecoder jpeg;
+        private PngDecoder png;
         private double dctMargin = DEFAULT_DCT_MARGIN;
 
         private Builder() {
@@ -356,6 +396,15 @@ public final class ImageDecoder {
          */
         public Builder scaledJpegDecoder(ScaledJpegDecoder decoder) {
             this.jpeg = decoder;
+            return this;
+        }
+
+        /**
+         * A decoder for PNGs of at most 8 bits per sample without an ICC profile, with ImageIO's pixels (e.g. the
+         * {@code opencv-decoder} module's). Default none: ImageIO decodes every PNG.
+         */
+        public Builder pngDecoder(PngDecoder decoder) {
+            this.png = decoder;
             return this;
         }
 

@@ -102,14 +102,15 @@ public final class TestImages {
         ByteBuffer ihdr = ByteBuffer.allocate(13);
         ihdr.putInt(width).putInt(height);
         ihdr.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // 8-bit RGB, no interlace
-        chunk(out, "IHDR", ihdr.array());
+        pngChunk(out, "IHDR", ihdr.array());
         // zlib stream of an empty stored block: 78 01 | 01 0000 ffff | adler32(empty) = 1
-        chunk(out, "IDAT", new byte[] {0x78, 0x01, 0x01, 0x00, 0x00, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 1});
-        chunk(out, "IEND", new byte[0]);
+        pngChunk(out, "IDAT", new byte[] {0x78, 0x01, 0x01, 0x00, 0x00, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 1});
+        pngChunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    /** Writes one PNG chunk: length, type, data, CRC. */
+    public static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         out.writeBytes(t);

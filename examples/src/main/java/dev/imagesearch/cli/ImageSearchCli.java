@@ -2,6 +2,7 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.io.PrintWriter;
@@ -128,14 +129,15 @@ public final class ImageSearchCli implements Callable<Integer> {
      */
     private ImageSearch open(Supplier<ImageSearch.Builder> builder, ModelOptions model, StoreOptions store) {
         ScaledJpegDecoder jpeg = model.jpegDecoder();
+        PngDecoder png = model.pngDecoder(); // same pixels as ImageIO: no part of the fingerprint, kept either way
         try {
-            return open(builder.get().jpegDecoder(jpeg), model, store);
+            return open(builder.get().jpegDecoder(jpeg).pngDecoder(png), model, store);
         } catch (CollectionMismatchException e) {
             if (jpeg == null || model.jpegDecoder != ModelOptions.JpegDecoderChoice.AUTO || !builtWithout(jpeg, e)) {
                 throw e;
             }
             LOG.info("The index was built with ImageIO JPEG decoding; reading it the same way");
-            return open(builder.get().jpegDecoder(null), model, store);
+            return open(builder.get().jpegDecoder(null).pngDecoder(png), model, store);
         }
     }
 

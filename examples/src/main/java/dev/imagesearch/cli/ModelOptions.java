@@ -1,8 +1,10 @@
 package dev.imagesearch.cli;
 
+import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
+import dev.imagesearch.opencv.OpenCvPngDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,8 @@ public final class ModelOptions {
             description = "JPEG decoder: opencv (libjpeg-turbo, decodes large photos at 1/2, 1/4 or 1/8 in the DCT "
                     + "domain: fastest), imageio (the JDK's), or auto = the one an existing index was built with, "
                     + "else opencv where its native library loads, else imageio (default: ${DEFAULT-VALUE}; env "
-                    + "IMAGESEARCH_JPEG_DECODER). An index is read with the decoder it was built with.")
+                    + "IMAGESEARCH_JPEG_DECODER). An index is read with the decoder it was built with. Unless imageio, "
+                    + "OpenCV (libpng) also decodes PNGs of up to 8 bits per sample, with ImageIO's pixels.")
     JpegDecoderChoice jpegDecoder = JpegDecoderChoice.AUTO;
 
     /**
@@ -65,6 +68,21 @@ public final class ModelOptions {
                 throw CliException.failure(e.getMessage() + "; use --jpeg-decoder imageio", e);
             }
             LOG.warn("{}; decoding JPEGs with ImageIO", e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The PNG decoder to give {@code ImageSearch}: OpenCV's unless {@code --jpeg-decoder imageio} (the user chose the
+     * JDK's decoders) or OpenCV does not load ({@link #jpegDecoder()} reports that); {@code null} for ImageIO.
+     */
+    PngDecoder pngDecoder() {
+        if (jpegDecoder == JpegDecoderChoice.IMAGEIO) {
+            return null;
+        }
+        try {
+            return OpenCvPngDecoder.load();
+        } catch (IllegalStateException e) {
             return null;
         }
     }

@@ -5,6 +5,7 @@ import dev.imagesearch.IndexReport;
 import dev.imagesearch.Match;
 import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
+import dev.imagesearch.opencv.OpenCvPngDecoder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,6 +28,7 @@ public final class FindSimilar {
                 .embedder(ModelCatalog.atDefaultDirectory().load(ModelCatalog.DEFAULT_MODEL))
                 .dataDirectory(Path.of("imagesearch-data"))
                 .jpegDecoder(OpenCvJpegDecoder.load()) // optional (opencv-decoder module): faster JPEG decoding
+                .pngDecoder(OpenCvPngDecoder.load())   // and PNG decoding
                 .build()) {
             IndexReport report = search.indexDirectory(Path.of(args[0]));
             System.out.printf("indexed %d, unchanged %d, failed %d%n", report.indexed(), report.unchanged(),

@@ -3,8 +3,6 @@ package dev.imagesearch.opencv;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferInt;
-import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -37,15 +35,7 @@ public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
      * @throws IllegalStateException if the native library cannot be loaded on this platform, with the reason
      */
     public static OpenCvJpegDecoder load() {
-        try {
-            nu.pattern.OpenCV.loadLocally();
-            // a first native call proves that the library really loaded
-            return new OpenCvJpegDecoder(Core.getVersionString());
-        } catch (LinkageError | RuntimeException e) {
-            throw new IllegalStateException("Cannot load OpenCV's native library for " + System.getProperty("os.name")
-                    + "/" + System.getProperty("os.arch") + ": " + e + " (index without it: JPEGs are then decoded"
-                    + " by ImageIO)", e);
-        }
+        return new OpenCvJpegDecoder(OpenCvNative.load());
     }
 
     /** The OpenCV version of the loaded native library. */
@@ -76,29 +66,13 @@ public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
             if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
                 throw new ImageDecodeException("OpenCV could not decode the JPEG");
             }
-            return toRgb(bgr);
+            return OpenCvNative.toRgb(bgr, 1);
         } finally {
             encoded.release(); // native memory: free now rather than at the next GC
             if (bgr != null) {
                 bgr.release();
             }
         }
-    }
-
-    /** Interleaved 8-bit BGR into a {@code TYPE_INT_RGB} image. */
-    private static BufferedImage toRgb(Mat bgr) {
-        int w = bgr.cols();
-        int h = bgr.rows();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] rgb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        byte[] row = new byte[w * 3];
-        for (int y = 0, p = 0; y < h; y++) {
-            bgr.get(y, 0, row); // row by row: a single copy of the whole image would double the peak memory
-            for (int q = 0; q < row.length; q += 3, p++) {
-                rgb[p] = ((row[q + 2] & 0xFF) << 16) | ((row[q + 1] & 0xFF) << 8) | (row[q] & 0xFF);
-            }
-        }
-        return out;
     }
 
     @Override

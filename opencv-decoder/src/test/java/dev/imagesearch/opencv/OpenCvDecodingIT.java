@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenCvDecodingIT {
 
     private static final OpenCvJpegDecoder OPENCV = OpenCvJpegDecoder.load();
+    private static final OpenCvPngDecoder OPENCV_PNG = OpenCvPngDecoder.load();
     private static List<Path> jpegs;
+    private static List<Path> pngs;
     private static Path sample;
 
     @TempDir
@@ -40,6 +42,11 @@ class OpenCvDecodingIT {
             jpegs = s.filter(p -> p.toString().toLowerCase().endsWith(".jpg")).sorted().toList();
         }
         assertThat(jpegs).hasSizeGreaterThan(20);
+        // every PNG the provisioned photo sets have (sample, skimage, ...), for the PNG decoder
+        try (Stream<Path> s = Files.walk(TestResources.cache().resolve("photos"))) {
+            pngs = s.filter(p -> p.toString().toLowerCase().endsWith(".png")).sorted().toList();
+        }
+        assertThat(pngs).hasSizeGreaterThan(5);
     }
 
     private static OnnxEmbedder model() {
@@ -57,6 +64,27 @@ class OpenCvDecodingIT {
             assertThat(OpenCvJpegDecoderTest.pixels(b)).as(p.getFileName().toString())
                     .isEqualTo(OpenCvJpegDecoderTest.pixels(a));
         }
+    }
+
+    @Test
+    void everyPngPhotoHasImageIosPixelsFullAndSubsampled() throws Exception {
+        ImageDecoder imageIo = ImageDecoder.builder().build();
+        ImageDecoder opencv = ImageDecoder.builder().pngDecoder(OPENCV_PNG).build();
+        int subsampled = 0;
+        for (Path p : pngs) {
+            byte[] data = Files.readAllBytes(p);
+            for (int minSide : new int[] {0, 256}) {
+                BufferedImage a = imageIo.decode(data, minSide);
+                BufferedImage b = opencv.decode(data, minSide);
+                assertThat(OpenCvJpegDecoderTest.pixels(b)).as("%s, minSide %d", p, minSide)
+                        .isEqualTo(OpenCvJpegDecoderTest.pixels(a));
+            }
+            int[] size = ImageDecoder.dimensions(data);
+            subsampled += imageIo.subsampling(size[0], size[1], 256) > 1 ? 1 : 0;
+        }
+        System.out.printf("PNG decoder vs ImageIO: %d PNGs equal, %d of them also subsampled%n", pngs.size(),
+                subsampled);
+        assertThat(subsampled).as("PNGs large enough to be subsampled (opencv/chessboard.png...)").isPositive();
     }
 
     @Test
@@ -98,9 +126,24 @@ class OpenCvDecodingIT {
                 assertThat(hits.get(0).location()).isEqualTo(p.toString());
             }
         }
+        // the PNG decoder gives ImageIO's pixels, so it is no part of the fingerprint: the index opens with it too
+        try (ImageSearch search = ImageSearch.builder().embedder(model()).dataDirectory(data).jpegDecoder(OPENCV)
+                .pngDecoder(OPENCV_PNG).existingCollectionsOnly(true).build()) {
+            for (Path p : pngsIn(sample)) {
+                List<Match> hits = search.similar(p, 1);
+                assertThat(hits.get(0).score()).as(p.getFileName().toString()).isGreaterThan(0.9999f);
+                assertThat(hits.get(0).location()).isEqualTo(p.toString());
+            }
+        }
         // vectors from DCT-scaled decoding must not be mixed with ImageIO's: the fingerprint says which
         assertThatThrownBy(() -> ImageSearch.builder().embedder(model()).dataDirectory(data).build())
                 .isInstanceOf(CollectionMismatchException.class).hasMessageContaining("decode=reduced+jpeg=opencv");
+    }
+
+    private static List<Path> pngsIn(Path dir) {
+        List<Path> in = pngs.stream().filter(p -> p.getParent().equals(dir)).toList();
+        assertThat(in).isNotEmpty();
+        return in;
     }
 
     private static double dot(float[] a, float[] b) {

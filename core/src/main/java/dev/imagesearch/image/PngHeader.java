@@ -1,0 +1,90 @@
+package dev.imagesearch.image;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * The header ({@code IHDR}) of a PNG, whether an ICC profile precedes its image data, whether the file is intact
+ * (every chunk whole with a correct CRC, up to {@code IEND}) and whether its colour chunks are where the PNG
+ * specification puts them ({@code ordered}), read without inflating anything. Used to decide whether a
+ * {@link PngDecoder} may take the file: a damaged or disordered one goes straight to ImageIO, which decodes or
+ * explains it (libpng would print its complaint, e.g. "sRGB: out of place", on the process's standard error).
+ */
+record PngHeader(int width, int height, int bitDepth, int colorType, boolean iccProfile, boolean intact,
+                 boolean ordered) {
+
+    /** Chunks that must precede PLTE and IDAT and appear at most once. */
+    private static final Set<String> COLOUR_CHUNKS = Set.of("cHRM", "gAMA", "iCCP", "sBIT", "sRGB");
+    private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+    /**
+     * Whether a {@link PngDecoder} may decode it: at most 8 bits per sample, a valid colour type, no ICC profile,
+     * intact and ordered.
+     */
+    boolean plain() {
+        boolean validType = colorType == 0 || colorType == 2 || colorType == 3 || colorType == 4 || colorType == 6;
+        return validType && bitDepth <= 8 && !iccProfile && intact && ordered && width > 0 && height > 0;
+    }
+
+    /** The header of {@code d}, or {@code null} when {@code d} is not a PNG or its chunks are malformed. */
+    static PngHeader read(byte[] d) {
+        if (d.length < 33) {
+            return null;
+        }
+        for (int i = 0; i < SIGNATURE.length; i++) {
+            if (d[i] != SIGNATURE[i]) {
+                return null;
+            }
+        }
+        if (int32(d, 8) != 13 || d[12] != 'I' || d[13] != 'H' || d[14] != 'D' || d[15] != 'R') {
+            return null;
+        }
+        int width = int32(d, 16);
+        int height = int32(d, 20);
+        int bitDepth = d[24] & 0xFF;
+        int colorType = d[25] & 0xFF;
+        // Walk every chunk, checking lengths, CRCs and the place of the colour chunks.
+        boolean icc = false;
+        boolean idat = false;
+        boolean plte = false;
+        boolean ordered = true;
+        Set<String> colourChunks = new HashSet<>();
+        boolean intact = crcMatches(d, 8, 13);
+        long pos = 33;
+        while (pos + 12 <= d.length) {
+            long length = int32(d, (int) pos) & 0xFFFFFFFFL;
+            int type = (int) pos + 4;
+            if (pos + 12 + length > d.length) {
+                break; // cut inside this chunk
+            }
+            intact &= crcMatches(d, (int) pos, (int) length);
+            String name = new String(d, type, 4, StandardCharsets.ISO_8859_1);
+            if (name.equals("IEND")) {
+                return idat ? new PngHeader(width, height, bitDepth, colorType, icc, intact, ordered) : null;
+            }
+            if (COLOUR_CHUNKS.contains(name)) {
+                // before PLTE and IDAT, at most once each
+                ordered &= !plte && !idat && colourChunks.add(name);
+            }
+            idat |= name.equals("IDAT");
+            plte |= name.equals("PLTE");
+            icc |= name.equals("iCCP");
+            pos += 12 + length;
+        }
+        // cut before IEND
+        return idat ? new PngHeader(width, height, bitDepth, colorType, icc, false, ordered) : null;
+    }
+
+    /** Whether the CRC after the chunk at {@code pos} with {@code length} data bytes covers its type and data. */
+    private static boolean crcMatches(byte[] d, int pos, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(d, pos + 4, 4 + length);
+        return (int) crc.getValue() == int32(d, pos + 8 + length);
+    }
+
+    private static int int32(byte[] d, int at) {
+        return ((d[at] & 0xFF) << 24) | ((d[at + 1] & 0xFF) << 16) | ((d[at + 2] & 0xFF) << 8) | (d[at + 3] & 0xFF);
+    }
+}

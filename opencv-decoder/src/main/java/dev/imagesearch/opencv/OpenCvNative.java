@@ -1,0 +1,50 @@
+package dev.imagesearch.opencv;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+
+/** Loading OpenCV's native library, and its decoded images into Java ones: what both decoders share. */
+final class OpenCvNative {
+
+    private OpenCvNative() {
+    }
+
+    /**
+     * Loads the native library from the {@code org.openpnp:opencv} jar (once per process; later calls return at once)
+     * and returns its version.
+     *
+     * @throws IllegalStateException if it cannot be loaded on this platform, with the reason
+     */
+    static String load() {
+        try {
+            nu.pattern.OpenCV.loadLocally();
+            return Core.getVersionString(); // a first native call proves that the library really loaded
+        } catch (LinkageError | RuntimeException e) {
+            throw new IllegalStateException("Cannot load OpenCV's native library for " + System.getProperty("os.name")
+                    + "/" + System.getProperty("os.arch") + ": " + e + " (index without it: images are then decoded"
+                    + " by ImageIO)", e);
+        }
+    }
+
+    /**
+     * Interleaved 8-bit BGR into a {@code TYPE_INT_RGB} image, taking every {@code step}-th pixel of every
+     * {@code step}-th row from {@code step / 2} on (ImageIO's source subsampling with that offset; 1 = all).
+     */
+    static BufferedImage toRgb(Mat bgr, int step) {
+        int off = step / 2;
+        int w = (bgr.cols() - off + step - 1) / step;
+        int h = (bgr.rows() - off + step - 1) / step;
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
+        byte[] row = new byte[bgr.cols() * 3];
+        for (int y = 0, p = 0; y < h; y++) {
+            bgr.get(off + y * step, 0, row); // row by row: one copy of the whole image would double the peak memory
+            for (int x = 0, q = off * 3; x < w; x++, p++, q += 3 * step) {
+                rgb[p] = ((row[q + 2] & 0xFF) << 16) | ((row[q + 1] & 0xFF) << 8) | (row[q] & 0xFF);
+            }
+        }
+        return out;
+    }
+}

