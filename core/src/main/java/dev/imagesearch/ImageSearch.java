@@ -618,8 +618,9 @@ public final class ImageSearch implements AutoCloseable {
         /**
          * Opens the collection and the id map.
          *
-         * @throws dev.imagesearch.store.CollectionMismatchException if the collection was made by another model
-         *         (nothing is written then)
+         * @throws dev.imagesearch.store.CollectionMismatchException if a collection was made by another model or
+         *         another decoding policy (nothing is written then: existing collections are checked before any
+         *         missing one is created)
          */
 
         public ImageSearch build() {
@@ -656,10 +657,17 @@ public final class ImageSearch implements AutoCloseable {
                                 + " (index with this model first, or search with one of those)");
                     }
                 }
-                for (int i = 0; i < all.size(); i++) {
-                    // checks dimension, metric and model before anything is written
-                    models.add(new IndexedModel(specs.get(i).name(), all.get(i), s.open(specs.get(i))));
+                // Existing collections first: opening checks dimension, metric and model, so a mismatch fails before
+                // a new model's collection is created (a retry with other settings then finds nothing half made).
+                IndexedModel[] opened = new IndexedModel[all.size()];
+                for (boolean existing : new boolean[] {true, false}) {
+                    for (int i = 0; i < all.size(); i++) {
+                        if (opened[i] == null && s.exists(specs.get(i).name()) == existing) {
+                            opened[i] = new IndexedModel(specs.get(i).name(), all.get(i), s.open(specs.get(i)));
+                        }
+                    }
                 }
+                models.addAll(List.of(opened));
                 m = ids != null ? ids : EmbeddedIdMapper.open(dataDirectory);
                 return new ImageSearch(this, s, models, m);
             } catch (RuntimeException e) {

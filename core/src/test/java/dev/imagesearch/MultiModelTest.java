@@ -157,6 +157,29 @@ class MultiModelTest {
     }
 
     @Test
+    void aMismatchedExistingCollectionFailsBeforeANewModelsCollectionIsCreated() {
+        Path data = tmp.resolve("data");
+        try (ImageSearch search = ImageSearch.builder().embedder(small()).dataDirectory(data).build()) {
+            search.index(photos(2));
+        }
+        // "large" is new and listed first; "small" exists but was built with reduced decoding on
+        assertThatThrownBy(() -> ImageSearch.builder().embedder(large()).addEmbedder(small()).dataDirectory(data)
+                .reducedDecoding(false).build())
+                .isInstanceOf(dev.imagesearch.store.CollectionMismatchException.class).hasMessageContaining("small");
+        try (var store = dev.imagesearch.embedded.EmbeddedVectorStore.open(data)) {
+            assertThat(store.collectionNames()).containsExactly("small");
+        }
+        // with matching settings the new model's collection is created, and the models keep their order
+        try (ImageSearch search = ImageSearch.builder().embedder(large()).addEmbedder(small()).dataDirectory(data)
+                .build()) {
+            assertThat(search.models()).extracting(IndexedModel::name).containsExactly("large", "small");
+        }
+        try (var store = dev.imagesearch.embedded.EmbeddedVectorStore.open(data)) {
+            assertThat(store.collectionNames()).containsExactlyInAnyOrder("small", "large");
+        }
+    }
+
+    @Test
     void twoModelsWithTheSameNameAreRefused() {
         assertThatThrownBy(() -> ImageSearch.builder().embedder(small()).addEmbedder(small())
                 .dataDirectory(tmp.resolve("data")).build())

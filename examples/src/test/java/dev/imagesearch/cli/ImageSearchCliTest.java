@@ -311,6 +311,15 @@ class ImageSearchCliTest {
         CliRun again = index(); // auto, adding nothing: the index keeps its decoder
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).contains("unchanged: 6");
+        // a new model listed before the old one: the old collection is checked before the new one is created,
+        // so auto falls back to ImageIO for both instead of leaving an OpenCV-made collection behind
+        CliRun added = CliRun.fake("index", photos.toString(), "--models", FakeModels.COARSE + ",grid", "--data",
+                data.toString());
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        CliRun coarse = CliRun.fake("count", "--jpeg-decoder", "imageio", "--model", FakeModels.COARSE, "--data",
+                data.toString());
+        assertThat(coarse.exitCode()).as(coarse.toString()).isZero();
+        assertThat(coarse.out().trim()).isEqualTo("6");
         CliRun explicit = CliRun.fake("count", "--jpeg-decoder", "opencv", "--model", "grid", "--data",
                 data.toString());
         assertThat(explicit.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
