@@ -5,6 +5,7 @@
   article  the naive pipeline of the article: an InferenceSession created per image, one image at a time
   raw      onnxruntime alone on pre-made tensors (the inference ceiling)
   draft    decode + preprocess time of one file with draft mode (median of --repeat)
+  png      decode + preprocess time per PNG over every PNG of --images (one warm-up round, then --rounds)
   faiss    IndexFlatIP top-k over random unit vectors (single and batched queries)
 
 Preprocessing follows the `efficientnet-lite` preset: shorter side to 256 (bilinear, Pillow), centre crop 224,
@@ -127,6 +128,22 @@ def run_draft(args):
                       "min_ms": 1e3 * min(times), "max_ms": 1e3 * max(times)}), flush=True)
 
 
+def run_png(args):
+    files = [p for p in list_images(args.images) if p.suffix.lower() == ".png"]
+    data = [p.read_bytes() for p in files]  # from memory, as the Java side measures
+    if not data:
+        sys.exit(f"no PNG in {args.images}")
+    import io
+    for rnd in range(args.rounds + 1):
+        t0 = time.perf_counter()
+        for b in data:
+            load(io.BytesIO(b), True)
+        dt = time.perf_counter() - t0
+        if rnd > 0:
+            print(json.dumps({"what": "python-png", "round_in_run": rnd, "pngs": len(data),
+                              "ms": 1e3 * dt / len(data)}), flush=True)
+
+
 def run_faiss(args):
     import faiss
     rng = np.random.default_rng(7)
@@ -164,7 +181,7 @@ def emit(args, what, n, seconds):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["best", "article", "raw", "draft", "faiss"])
+    ap.add_argument("mode", choices=["best", "article", "raw", "draft", "png", "faiss"])
     ap.add_argument("--model")
     ap.add_argument("--images")
     ap.add_argument("--file")
@@ -173,12 +190,13 @@ def main():
     ap.add_argument("--decode-threads", type=int, default=2)
     ap.add_argument("--count", type=int, default=256)
     ap.add_argument("--repeat", type=int, default=9)
+    ap.add_argument("--rounds", type=int, default=3, help="png: measured rounds over all files")
     ap.add_argument("--dim", type=int, default=1280)
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--out", help="faiss: folder to write the vectors, queries and exact top-k ids to")
     args = ap.parse_args()
-    {"best": run_best, "article": run_article, "raw": run_raw, "draft": run_draft, "faiss": run_faiss}[args.mode](args)
+    {"best": run_best, "article": run_article, "raw": run_raw, "draft": run_draft, "png": run_png, "faiss": run_faiss}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ fi
 if [ "$SMOKE" = 1 ]; then
   SMOKE_DIR=$(mktemp -d); IMAGES=$SMOKE_DIR/photos; SUBSET=$SMOKE_DIR/subset; mkdir "$IMAGES" "$SUBSET"
   ls "$DATA"/photos/*.jpg | sed -n 1,3p | xargs -I{} cp {} "$IMAGES/"; cp "$IMAGES"/* "$SUBSET/"
+  ls "$DATA"/photos/*.png | sed -n 1p | xargs -I{} cp {} "$IMAGES/"
 fi
 
 OUT=$CACHE/bench-results/$(date +%Y%m%d-%H%M%S).jsonl
@@ -85,6 +86,8 @@ for r in $(seq 1 "$ROUNDS"); do
   run "$r" "$PY" bench/py_pipeline.py article --model "$MODEL/model.onnx" --images "$SUBSET"
   run "$r" "${JAVA[@]}" decode --file "$BIG"
   run "$r" "$PY" bench/py_pipeline.py draft --file "$BIG"
+  run "$r" "${JAVA[@]}" png --images "$IMAGES" --rounds 3
+  run "$r" "$PY" bench/py_pipeline.py png --images "$IMAGES" --rounds 3
 done
 if [ "$THREADING" = 1 ]; then
   echo "== threading (2 cores): intra-op threads vs sessions in parallel" >&2

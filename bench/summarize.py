@@ -83,6 +83,13 @@ def main(path):
     line("3. decode + preprocess of a 12 MP JPEG", f"OpenCV DCT-scaled {fmt(jcv, ' ms')}; OpenCV full {fmt(jcvfull, ' ms')}; "
          f"ImageIO subsampled {fmt(jred, ' ms')}; ImageIO full {fmt(jfull, ' ms')}; Pillow draft {fmt(draft, ' ms')}",
          f"{ratio(jcv, draft)} (ImageIO {ratio(jred, draft)})", "≤ 1", ok(jcv, draft, 1.0, higher=False))
+    jpio = med(pick("java-png"), "imageio_ms")
+    jpcv = med(pick("java-png"), "opencv_ms")
+    ppng = med(pick("python-png"), "ms")
+    if jpcv[0] is not None:
+        line("decode + preprocess per PNG (all PNGs of the folder)", f"OpenCV {fmt(jpcv, ' ms')}; ImageIO "
+             f"{fmt(jpio, ' ms')}; Pillow {fmt(ppng, ' ms')}", f"OpenCV/ImageIO {ratio(jpcv, jpio)}; OpenCV/Pillow "
+             f"{ratio(jpcv, ppng)}", "", "")
     fa = [r for r in rows if r["what"] == "faiss"]
     js = [r for r in rows if r["what"] == "java-search"]
     if fa and js:

@@ -317,6 +317,9 @@ public final class PipelineBench {
                 files.add(Files.readAllBytes(p));
             }
         }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no PNG in " + opt("images", ""));
+        }
         Preprocessing pre = Preprocessing.preset("efficientnet-lite").withLayout(
                 dev.imagesearch.onnx.preprocess.Layout.NCHW);
         FloatBuffer dst = FloatBuffer.allocate(pre.elementsPerImage());
@@ -335,7 +338,7 @@ public final class PipelineBench {
                 }
             }
             if (round > 0) { // round 0 warms up the JIT
-                emit("java-png", "round", round, "pngs", files.size(), "imageio_ms", nanos[0] / 1e6 / files.size(),
+                emit("java-png", "round_in_run", round, "pngs", files.size(), "imageio_ms", nanos[0] / 1e6 / files.size(),
                         "opencv_ms", nanos[1] / 1e6 / files.size(), "ratio", (double) nanos[1] / nanos[0]);
             }
         }
