@@ -660,9 +660,10 @@ public final class ImageSearch implements AutoCloseable {
                 // Existing collections first: opening checks dimension, metric and model, so a mismatch fails before
                 // a new model's collection is created (a retry with other settings then finds nothing half made).
                 IndexedModel[] opened = new IndexedModel[all.size()];
-                for (boolean existing : new boolean[] {true, false}) {
+                for (boolean existingOnes : new boolean[] {true, false}) {
                     for (int i = 0; i < all.size(); i++) {
-                        if (opened[i] == null && s.exists(specs.get(i).name()) == existing) {
+                        // the second pass opens every one left, even one that appeared meanwhile
+                        if (opened[i] == null && (!existingOnes || s.exists(specs.get(i).name()))) {
                             opened[i] = new IndexedModel(specs.get(i).name(), all.get(i), s.open(specs.get(i)));
                         }
                     }

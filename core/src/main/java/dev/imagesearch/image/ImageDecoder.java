@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>PNG.</b> With a {@link Builder#pngDecoder PngDecoder} (also in {@code opencv-decoder}, on libpng), PNGs of at
  * most 8 bits per sample without an ICC profile are decoded by it, with ImageIO's pixels (subsampled the same way
- * for reduced decoding); 16-bit and ICC-tagged PNGs, and any file it fails on, go to ImageIO.
+ * for reduced decoding); 16-bit and ICC-tagged PNGs, damaged or malformed ones (see {@code PngHeader}), PNGs above
+ * {@value #MAX_SUBSAMPLED_PNG_PIXELS} pixels that are to be subsampled, and any file it fails on go to ImageIO.
  */
 public final class ImageDecoder {
 
@@ -54,6 +55,12 @@ public final class ImageDecoder {
      * near-duplicate recall@1 unchanged (0.998).
      */
     public static final double DEFAULT_DCT_MARGIN = 1.0;
+    /**
+     * Largest PNG handed to the {@link PngDecoder} when it is to be subsampled: the decoder holds the whole image
+     * (3 bytes a pixel, outside the Java heap) before picking pixels, where ImageIO keeps only the picked ones, so
+     * larger ones stay with ImageIO rather than let each decode thread take up to 240 MB of native memory.
+     */
+    static final long MAX_SUBSAMPLED_PNG_PIXELS = 16_000_000L;
     /** Largest subsampling step used: beyond it the aliasing of skipped pixels grows and little time is won. */
     private static final int MAX_SUBSAMPLING = 8;
 
@@ -212,7 +219,8 @@ public final class ImageDecoder {
         }
         if (png != null) {
             PngHeader header = PngHeader.read(data);
-            if (header != null && header.plain()) {
+            if (header != null && header.plain() && (subsampling(header.width(), header.height(), minSide) == 1
+                    || (long) header.width() * header.height() <= MAX_SUBSAMPLED_PNG_PIXELS)) {
                 checkSize(header.width(), header.height());
                 BufferedImage image = decodePng(data, header, minSide);
                 if (image != null) {

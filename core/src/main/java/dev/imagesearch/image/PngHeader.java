@@ -6,26 +6,55 @@ import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
- * The header ({@code IHDR}) of a PNG, whether an ICC profile precedes its image data, whether the file is intact
- * (every chunk whole with a correct CRC, up to {@code IEND}) and whether its colour chunks are where the PNG
- * specification puts them ({@code ordered}), read without inflating anything. Used to decide whether a
- * {@link PngDecoder} may take the file: a damaged or disordered one goes straight to ImageIO, which decodes or
- * explains it (libpng would print its complaint, e.g. "sRGB: out of place", on the process's standard error).
+ * The header ({@code IHDR}) of a PNG, whether it is a valid one ({@code validHeader}: a bit depth its colour type
+ * allows, standard compression, filter and interlace methods), the number of palette entries, whether an ICC
+ * profile is embedded, whether the file is intact (every chunk whole with a correct CRC, up to {@code IEND}) and
+ * whether its colour chunks are where the PNG specification puts them ({@code ordered}), read without inflating
+ * anything. Used to decide whether a {@link PngDecoder} may take the file: a damaged or disordered one goes straight
+ * to ImageIO, which decodes or explains it (libpng would also print its complaint, e.g. "sRGB: out of place", on
+ * the process's standard error; other malformations it may still print about are not all caught here).
+ *
+ * @param paletteEntries entries of the {@code PLTE} chunk, 0 without one
  */
-record PngHeader(int width, int height, int bitDepth, int colorType, boolean iccProfile, boolean intact,
-                 boolean ordered) {
+record PngHeader(int width, int height, int bitDepth, int colorType, boolean validHeader, int paletteEntries,
+                 boolean iccProfile, boolean intact, boolean ordered) {
 
     /** Chunks that must precede PLTE and IDAT and appear at most once. */
     private static final Set<String> COLOUR_CHUNKS = Set.of("cHRM", "gAMA", "iCCP", "sBIT", "sRGB");
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     /**
-     * Whether a {@link PngDecoder} may decode it: at most 8 bits per sample, a valid colour type, no ICC profile,
-     * intact and ordered.
+     * Whether a {@link PngDecoder} may decode it: a valid header with at most 8 bits per sample, no ICC profile,
+     * intact and ordered, and for palette images a palette whose out-of-range indices both decoders read as black
+     * (see {@link #paletteAgrees}).
      */
     boolean plain() {
-        boolean validType = colorType == 0 || colorType == 2 || colorType == 3 || colorType == 4 || colorType == 6;
-        return validType && bitDepth <= 8 && !iccProfile && intact && ordered && width > 0 && height > 0;
+        return validHeader && bitDepth <= 8 && !iccProfile && intact && ordered && width > 0 && height > 0
+                && (colorType != 3 || paletteAgrees());
+    }
+
+    /**
+     * Whether a pixel whose palette index lies beyond the palette (allowed by the bit depth, not by the palette's
+     * length; a malformed file) has the same colour in ImageIO and libpng. libpng reads such an index as black.
+     * ImageIO pads the palette with black up to 2, 4, 16 or 256 entries, and beyond that up to 2^bitDepth with the
+     * last entry: the two agree only when that padding reaches 2^bitDepth with black.
+     */
+    boolean paletteAgrees() {
+        int n = paletteEntries;
+        int padded = n <= 2 ? 2 : n <= 4 ? 4 : n <= 16 ? 16 : 256;
+        return n > 0 && padded >= (1 << bitDepth);
+    }
+
+    private static boolean validHeader(byte[] d) {
+        int depth = d[24] & 0xFF;
+        int type = d[25] & 0xFF;
+        boolean depthOk = switch (type) {
+            case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+            case 3 -> depth == 1 || depth == 2 || depth == 4 || depth == 8;
+            case 2, 4, 6 -> depth == 8 || depth == 16;
+            default -> false;
+        };
+        return depthOk && d[26] == 0 && d[27] == 0 && (d[28] == 0 || d[28] == 1);
     }
 
     /** The header of {@code d}, or {@code null} when {@code d} is not a PNG or its chunks are malformed. */
@@ -49,6 +78,7 @@ record PngHeader(int width, int height, int bitDepth, int colorType, boolean icc
         boolean icc = false;
         boolean idat = false;
         boolean plte = false;
+        int paletteEntries = 0;
         boolean ordered = true;
         Set<String> colourChunks = new HashSet<>();
         boolean intact = crcMatches(d, 8, 13);
@@ -62,19 +92,25 @@ record PngHeader(int width, int height, int bitDepth, int colorType, boolean icc
             intact &= crcMatches(d, (int) pos, (int) length);
             String name = new String(d, type, 4, StandardCharsets.ISO_8859_1);
             if (name.equals("IEND")) {
-                return idat ? new PngHeader(width, height, bitDepth, colorType, icc, intact, ordered) : null;
+                return idat ? new PngHeader(width, height, bitDepth, colorType, validHeader(d), paletteEntries, icc,
+                        intact, ordered) : null;
             }
             if (COLOUR_CHUNKS.contains(name)) {
                 // before PLTE and IDAT, at most once each
                 ordered &= !plte && !idat && colourChunks.add(name);
             }
             idat |= name.equals("IDAT");
-            plte |= name.equals("PLTE");
+            if (name.equals("PLTE")) {
+                ordered &= !plte && !idat; // one palette, before the image data
+                plte = true;
+                paletteEntries = (int) (length / 3);
+            }
             icc |= name.equals("iCCP");
             pos += 12 + length;
         }
         // cut before IEND
-        return idat ? new PngHeader(width, height, bitDepth, colorType, icc, false, ordered) : null;
+        return idat ? new PngHeader(width, height, bitDepth, colorType, validHeader(d), paletteEntries, icc, false,
+                ordered) : null;
     }
 
     /** Whether the CRC after the chunk at {@code pos} with {@code length} data bytes covers its type and data. */

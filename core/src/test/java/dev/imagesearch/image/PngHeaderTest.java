@@ -73,6 +73,48 @@ class PngHeaderTest {
         assertThat(afterPlte.ordered()).isFalse();
         assertThat(PngHeader.read(insertAfterIhdr(insertAfterIhdr(png, "gAMA", new byte[4]), "gAMA", new byte[4]))
                 .ordered()).isFalse();
+        int iend = indexOf(png, "IEND") - 4;
+        ByteArrayOutputStream afterData = new ByteArrayOutputStream();
+        afterData.write(png, 0, iend);
+        TestImages.pngChunk(afterData, "sRGB", srgb);
+        afterData.write(png, iend, png.length - iend);
+        PngHeader afterIdat = PngHeader.read(afterData.toByteArray());
+        assertThat(afterIdat.intact()).isTrue();
+        assertThat(afterIdat.ordered()).as("sRGB after IDAT").isFalse();
+    }
+
+    @Test
+    void invalidHeadersAndPalettesImageIoWouldPadDifferentlyAreNotPlain() {
+        byte[] png = TestImages.png(6, 30);
+        assertThat(PngHeader.read(png).validHeader()).isTrue();
+        byte[] depth3 = png.clone();
+        depth3[24] = 3; // no colour type allows 3 bits
+        assertThat(PngHeader.read(fixIhdrCrc(depth3)).validHeader()).isFalse();
+        byte[] interlace2 = png.clone();
+        interlace2[28] = 2;
+        assertThat(PngHeader.read(fixIhdrCrc(interlace2)).plain()).isFalse();
+        // palette images: ImageIO pads the palette with black to 2, 4, 16 or 256 entries, then with the last entry
+        assertThat(palette(8, 200).paletteAgrees()).isTrue();
+        assertThat(palette(8, 16).paletteAgrees()).isFalse();
+        assertThat(palette(4, 10).paletteAgrees()).isTrue();
+        assertThat(palette(2, 2).paletteAgrees()).isFalse();
+        assertThat(palette(1, 1).paletteAgrees()).isTrue();
+        assertThat(palette(8, 0).paletteAgrees()).as("no PLTE").isFalse();
+    }
+
+    private static PngHeader palette(int bitDepth, int entries) {
+        return new PngHeader(10, 10, bitDepth, 3, true, entries, false, true, true);
+    }
+
+    private static byte[] fixIhdrCrc(byte[] png) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17);
+        int c = (int) crc.getValue();
+        png[29] = (byte) (c >>> 24);
+        png[30] = (byte) (c >>> 16);
+        png[31] = (byte) (c >>> 8);
+        png[32] = (byte) c;
+        return png;
     }
 
     private static int indexOf(byte[] data, String type) {

@@ -13,6 +13,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.IIOImage;
@@ -95,30 +96,54 @@ class OpenCvPngDecoderTest {
 
     /** An 8-bit gray + alpha PNG (colour type 4, which ImageIO's writer does not produce), random samples. */
     static byte[] grayAlpha(int w, int h, long seed) {
+        return rawPng(w, h, 4, 2, seed, 256, Map.of());
+    }
+
+    /**
+     * A PNG written byte by byte: 8 bits per sample, colour type {@code type} with {@code channels} samples per pixel,
+     * random samples below {@code bound} (filter "none"), {@code extra} chunks (type to data) before IDAT.
+     */
+    static byte[] rawPng(int w, int h, int type, int channels, long seed, int bound, Map<String, byte[]> extra) {
         Random rnd = new Random(seed);
-        byte[] raw = new byte[h * (1 + 2 * w)];
+        int stride = 1 + channels * w;
+        byte[] raw = new byte[h * stride];
         for (int y = 0; y < h; y++) {
-            for (int i = 1; i <= 2 * w; i++) {
-                raw[y * (1 + 2 * w) + i] = (byte) rnd.nextInt(); // filter byte 0 (none), then gray, alpha pairs
+            for (int i = 1; i < stride; i++) {
+                raw[y * stride + i] = (byte) rnd.nextInt(bound);
             }
         }
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
-        deflater.setInput(raw);
-        deflater.finish();
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        while (!deflater.finished()) {
-            idat.write(buf, 0, deflater.deflate(buf));
-        }
-        deflater.end();
+        return rawPng(w, h, type, deflate(raw), extra);
+    }
+
+    static byte[] rawPng(int w, int h, int type, byte[] idat, Map<String, byte[]> extra) {
         byte[] ihdr = {(byte) (w >>> 24), (byte) (w >>> 16), (byte) (w >>> 8), (byte) w, (byte) (h >>> 24),
-            (byte) (h >>> 16), (byte) (h >>> 8), (byte) h, 8, 4, 0, 0, 0};
+            (byte) (h >>> 16), (byte) (h >>> 8), (byte) h, 8, (byte) type, 0, 0, 0};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         TestImages.pngChunk(out, "IHDR", ihdr);
-        TestImages.pngChunk(out, "IDAT", idat.toByteArray());
+        new java.util.TreeMap<>(extra).descendingMap().forEach((t, d) -> TestImages.pngChunk(out, t, d)); // PLTE, tRNS
+        TestImages.pngChunk(out, "IDAT", idat);
         TestImages.pngChunk(out, "IEND", new byte[0]);
         return out.toByteArray();
+    }
+
+    private static byte[] deflate(byte[] raw) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(1);
+        deflater.setInput(raw);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        while (!deflater.finished()) {
+            out.write(buf, 0, deflater.deflate(buf));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
+    private static byte[] palette(int entries, long seed) {
+        byte[] p = new byte[3 * entries];
+        new Random(seed).nextBytes(p);
+        return p;
     }
 
     /** {@code png} with one more chunk inserted right after IHDR. */
@@ -188,12 +213,40 @@ class OpenCvPngDecoderTest {
             assertSamePixelsAsImageIo("palette " + bits + " + tRNS", transparent);
         }
         assertSamePixelsAsImageIo("gray + alpha", grayAlpha(w, h, 12));
+        // tRNS on RGB and gray: a colour key, dropped like any alpha
+        assertSamePixelsAsImageIo("RGB + tRNS", rawPng(w, h, 2, 3, 13, 4, Map.of("tRNS", new byte[] {0, 1, 0, 2, 0, 3})));
+        assertSamePixelsAsImageIo("gray + tRNS", rawPng(w, h, 0, 1, 14, 4, Map.of("tRNS", new byte[] {0, 2})));
+        // a palette of 200 entries and indices up to 255 (malformed): black beyond the palette in both decoders
+        assertSamePixelsAsImageIo("palette with indices beyond it", rawPng(w, h, 3, 1, 15, 256,
+                Map.of("PLTE", palette(200, 15))));
         assertSamePixelsAsImageIo("interlaced RGB", png(noise(BufferedImage.TYPE_INT_RGB, w, h, 4), true));
         assertSamePixelsAsImageIo("interlaced gray", png(noise(BufferedImage.TYPE_BYTE_GRAY, w, h, 5), true));
         // gamma 1.0 instead of sRGB's 1/2.2: neither ImageIO nor Pillow applies it, so libpng must not either
         byte[] gama = {0, 1, (byte) 0x86, (byte) 0xA0}; // 100000
         assertSamePixelsAsImageIo("RGB + gAMA", withChunk(png(noise(BufferedImage.TYPE_INT_RGB, w, h, 6), false),
                 "gAMA", gama));
+    }
+
+    @Test
+    void shortPalettesThatImageIoPadsWithTheirLastColourStayWithImageIo() throws Exception {
+        // ImageIO pads a 4-entry palette of an 8-bit image with its last colour, libpng with black
+        byte[] png = rawPng(60, 40, 3, 1, 16, 256, Map.of("PLTE", palette(4, 16)));
+        Counting counting = new Counting();
+        ImageDecoder withOpenCv = ImageDecoder.builder().pngDecoder(counting).build();
+        assertThat(pixels(withOpenCv.decode(png))).isEqualTo(pixels(imageIo.decode(png)));
+        assertThat(counting.calls.get()).isZero();
+    }
+
+    @Test
+    void largePngsToBeSubsampledStayWithImageIo() throws Exception {
+        // 4001 x 4001 gray, zero rows: 16.008 MP would take 48 MB of native memory before subsampling
+        int side = 4001;
+        byte[] png = rawPng(side, side, 0, deflate(new byte[side * (side + 1)]), Map.of());
+        Counting counting = new Counting();
+        ImageDecoder withOpenCv = ImageDecoder.builder().pngDecoder(counting).build();
+        BufferedImage image = withOpenCv.decode(png, 256);
+        assertThat(image.getWidth()).isEqualTo((side - 3 + 6) / 7); // ImageIO, step 7 from pixel 3
+        assertThat(counting.calls.get()).isZero();
     }
 
     @Test
@@ -214,13 +267,7 @@ class OpenCvPngDecoderTest {
         out.writeBytes("sRGB".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         out.write(0); // name terminator
         out.write(0); // compression method: deflate
-        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
-        deflater.setInput(profile);
-        deflater.finish();
-        byte[] buf = new byte[profile.length + 64];
-        int n = deflater.deflate(buf);
-        deflater.end();
-        out.write(buf, 0, n);
+        out.writeBytes(deflate(profile));
         return out.toByteArray();
     }
 
@@ -236,6 +283,14 @@ class OpenCvPngDecoderTest {
             corrupt[i] ^= 0x5A; // deflate stream and CRCs damaged
         }
         assertThatThrownBy(() -> withOpenCv.decode(corrupt)).isInstanceOf(ImageDecodeException.class);
+        // intact chunks (CRCs right) around a broken deflate stream: libpng fails, ImageIO explains
+        byte[] garbage = new byte[300];
+        new Random(17).nextBytes(garbage);
+        byte[] badStream = rawPng(50, 40, 2, garbage, Map.of());
+        Counting counting = new Counting();
+        ImageDecoder counted = ImageDecoder.builder().pngDecoder(counting).build();
+        assertThat(message(() -> counted.decode(badStream))).isEqualTo(message(() -> imageIo.decode(badStream)));
+        assertThat(counting.calls.get()).as("libpng tried first").isEqualTo(1);
         assertThatThrownBy(() -> OPENCV.decode(truncated, 1)).isInstanceOf(ImageDecodeException.class)
                 .hasMessageContaining("could not decode the PNG");
     }
