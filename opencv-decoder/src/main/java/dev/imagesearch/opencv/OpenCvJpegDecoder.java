@@ -3,9 +3,6 @@ package dev.imagesearch.opencv;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import java.awt.image.BufferedImage;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
@@ -59,20 +56,7 @@ public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
         };
         // ImageDecoder applies the EXIF orientation itself, for every decoder alike
         flags |= Imgcodecs.IMREAD_IGNORE_ORIENTATION;
-        MatOfByte encoded = new MatOfByte(jpeg);
-        Mat bgr = null;
-        try {
-            bgr = Imgcodecs.imdecode(encoded, flags);
-            if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
-                throw new ImageDecodeException("OpenCV could not decode the JPEG");
-            }
-            return OpenCvNative.toRgb(bgr, 1);
-        } finally {
-            encoded.release(); // native memory: free now rather than at the next GC
-            if (bgr != null) {
-                bgr.release();
-            }
-        }
+        return OpenCvNative.decode(jpeg, flags, 1, "JPEG");
     }
 
     @Override

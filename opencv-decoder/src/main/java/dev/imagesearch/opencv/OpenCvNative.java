@@ -1,9 +1,13 @@
 package dev.imagesearch.opencv;
 
+import dev.imagesearch.image.ImageDecodeException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
 
 /** Loading OpenCV's native library, and its decoded images into Java ones: what both decoders share. */
 final class OpenCvNative {
@@ -25,6 +29,29 @@ final class OpenCvNative {
             throw new IllegalStateException("Cannot load OpenCV's native library for " + System.getProperty("os.name")
                     + "/" + System.getProperty("os.arch") + ": " + e + " (index without it: images are then decoded"
                     + " by ImageIO)", e);
+        }
+    }
+
+    /**
+     * {@code imdecode} of {@code encoded} with {@code flags} (which must give 8-bit BGR), then {@link #toRgb} with
+     * {@code step}; native memory is freed before returning.
+     *
+     * @throws ImageDecodeException "OpenCV could not decode the {@code format}" when OpenCV returns no such image
+     */
+    static BufferedImage decode(byte[] encoded, int flags, int step, String format) throws ImageDecodeException {
+        MatOfByte bytes = new MatOfByte(encoded);
+        Mat bgr = null;
+        try {
+            bgr = Imgcodecs.imdecode(bytes, flags);
+            if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
+                throw new ImageDecodeException("OpenCV could not decode the " + format);
+            }
+            return toRgb(bgr, step);
+        } finally {
+            bytes.release(); // native memory: free now rather than at the next GC
+            if (bgr != null) {
+                bgr.release();
+            }
         }
     }
 

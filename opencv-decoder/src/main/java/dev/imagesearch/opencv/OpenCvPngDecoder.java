@@ -3,9 +3,6 @@ package dev.imagesearch.opencv;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.PngDecoder;
 import java.awt.image.BufferedImage;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
@@ -54,21 +51,8 @@ public final class OpenCvPngDecoder implements PngDecoder {
         if (step < 1) {
             throw new IllegalArgumentException("step must be >= 1, got " + step);
         }
-        MatOfByte encoded = new MatOfByte(png);
-        Mat bgr = null;
-        try {
-            // IMREAD_COLOR: 8 bits per sample, three channels (alpha stripped, gray and palettes expanded)
-            bgr = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
-            if (bgr.empty() || bgr.type() != CvType.CV_8UC3) {
-                throw new ImageDecodeException("OpenCV could not decode the PNG");
-            }
-            return OpenCvNative.toRgb(bgr, step);
-        } finally {
-            encoded.release(); // native memory: free now rather than at the next GC
-            if (bgr != null) {
-                bgr.release();
-            }
-        }
+        // IMREAD_COLOR: 8 bits per sample, three channels (alpha stripped, gray and palettes expanded)
+        return OpenCvNative.decode(png, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION, step, "PNG");
     }
 
     @Override

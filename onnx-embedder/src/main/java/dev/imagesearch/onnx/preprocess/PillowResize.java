@@ -159,7 +159,7 @@ final class PillowResize {
         return dw != w && dh < h && (h - dh) > 2L * (w - dw);
     }
 
-    private static int[] transpose(int[] a, int w, int h) {
+    static int[] transpose(int[] a, int w, int h) {
         int[] t = new int[a.length];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

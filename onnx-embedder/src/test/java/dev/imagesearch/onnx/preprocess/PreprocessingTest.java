@@ -163,7 +163,8 @@ class PreprocessingTest {
 
     private static int[] plainResize(int[] src, int w, int h, int dw, int dh) {
         if (PillowResize.verticalFirst(w, h, dw, dh)) {
-            return transpose(plainHorizontalFirst(transpose(src, w, h), h, w, dh, dw), dh, dw);
+            return PillowResize.transpose(plainHorizontalFirst(PillowResize.transpose(src, w, h), h, w, dh, dw), dh,
+                    dw);
         }
         return plainHorizontalFirst(src, w, h, dw, dh);
     }
@@ -199,16 +200,6 @@ class PreprocessingTest {
             }
         }
         return dst;
-    }
-
-    private static int[] transpose(int[] a, int w, int h) {
-        int[] t = new int[a.length];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                t[x * h + y] = a[y * w + x];
-            }
-        }
-        return t;
     }
 
     @Test
