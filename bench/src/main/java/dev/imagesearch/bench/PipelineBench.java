@@ -123,7 +123,8 @@ public final class PipelineBench {
         return switch (opt("png-decoder", opt("decoder", "opencv"))) {
             case "opencv" -> OpenCvPngDecoder.load();
             case "imageio" -> null;
-            default -> throw new IllegalArgumentException("--png-decoder opencv|imageio, got " + opt("png-decoder", ""));
+            default -> throw new IllegalArgumentException("--png-decoder opencv|imageio, got "
+                    + opt("png-decoder", ""));
         };
     }
 
@@ -338,7 +339,8 @@ public final class PipelineBench {
                 }
             }
             if (round > 0) { // round 0 warms up the JIT
-                emit("java-png", "round_in_run", round, "pngs", files.size(), "imageio_ms", nanos[0] / 1e6 / files.size(),
+                emit("java-png", "round_in_run", round, "pngs", files.size(),
+                        "imageio_ms", nanos[0] / 1e6 / files.size(),
                         "opencv_ms", nanos[1] / 1e6 / files.size(), "ratio", (double) nanos[1] / nanos[0]);
             }
         }

@@ -9,9 +9,9 @@ import java.awt.image.BufferedImage;
  *
  * <p>{@link ImageDecoder} calls it only for well-formed, intact PNGs of at most 8 bits per sample without an
  * embedded ICC profile ({@code iCCP}), whose size it has already checked against its {@link ImageLimits}; 16-bit,
- * ICC-tagged, damaged and malformed PNGs stay with ImageIO. Where an implementation cannot decode a file it throws {@link ImageDecodeException}; the decoder
- * then retries with ImageIO, whose message reaches the caller. Implementations must be thread-safe. The
- * {@code opencv-decoder} module provides one.
+ * ICC-tagged, damaged and malformed PNGs stay with ImageIO. Where an implementation cannot decode a file it
+ * throws {@link ImageDecodeException}; the decoder then retries with ImageIO, whose message reaches the caller.
+ * Implementations must be thread-safe. The {@code opencv-decoder} module provides one.
  */
 public interface PngDecoder {
 

@@ -53,7 +53,8 @@ class OpenCvPngDecoderTest {
         rnd.nextBytes(b);
         Arrays.fill(a, (byte) 255);
         a[1] = 0; // one fully transparent entry: its colour must still come out, as Pillow's convert("RGB") does
-        IndexColorModel cm = transparent ? new IndexColorModel(bits, n, r, g, b, a) : new IndexColorModel(bits, n, r, g, b);
+        IndexColorModel cm = transparent ? new IndexColorModel(bits, n, r, g, b, a)
+                : new IndexColorModel(bits, n, r, g, b);
         int type = bits == 8 ? BufferedImage.TYPE_BYTE_INDEXED : BufferedImage.TYPE_BYTE_BINARY;
         BufferedImage im = new BufferedImage(w, h, type, cm);
         for (int y = 0; y < h; y++) {
@@ -70,7 +71,8 @@ class OpenCvPngDecoderTest {
         for (int i = 0; i < n; i++) {
             v[i] = (byte) (i * 255 / (n - 1)); // a gray ramp palette: ImageIO writes it as a 1/2/4-bit gray PNG
         }
-        BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(bits, n, v, v, v));
+        BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY,
+                new IndexColorModel(bits, n, v, v, v));
         Random rnd = new Random(seed);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -214,7 +216,8 @@ class OpenCvPngDecoderTest {
         }
         assertSamePixelsAsImageIo("gray + alpha", grayAlpha(w, h, 12));
         // tRNS on RGB and gray: a colour key, dropped like any alpha
-        assertSamePixelsAsImageIo("RGB + tRNS", rawPng(w, h, 2, 3, 13, 4, Map.of("tRNS", new byte[] {0, 1, 0, 2, 0, 3})));
+        assertSamePixelsAsImageIo("RGB + tRNS",
+                rawPng(w, h, 2, 3, 13, 4, Map.of("tRNS", new byte[] {0, 1, 0, 2, 0, 3})));
         assertSamePixelsAsImageIo("gray + tRNS", rawPng(w, h, 0, 1, 14, 4, Map.of("tRNS", new byte[] {0, 2})));
         // a palette of 200 entries and indices up to 255 (malformed): black beyond the palette in both decoders
         assertSamePixelsAsImageIo("palette with indices beyond it", rawPng(w, h, 3, 1, 15, 256,
