@@ -12,7 +12,9 @@ import java.util.zip.CRC32;
  * whether its colour chunks are where the PNG specification puts them ({@code ordered}), read without inflating
  * anything. Used to decide whether a {@link PngDecoder} may take the file: a damaged or disordered one goes straight
  * to ImageIO, which decodes or explains it (libpng would also print its complaint, e.g. "sRGB: out of place", on
- * the process's standard error; other malformations it may still print about are not all caught here).
+ * the process's standard error). {@code ordered} also requires tRNS, bKGD and hIST before IDAT, no critical chunk
+ * other than IHDR, PLTE, IDAT and IEND after IHDR, and one unbroken run of IDAT chunks; what libpng may still
+ * print about (a bad zlib stream, ancillary chunk contents) is not checked here.
  *
  * @param paletteEntries entries of the {@code PLTE} chunk, 0 without one
  */
@@ -21,6 +23,8 @@ record PngHeader(int width, int height, int bitDepth, int colorType, boolean val
 
     /** Chunks that must precede PLTE and IDAT and appear at most once. */
     private static final Set<String> COLOUR_CHUNKS = Set.of("cHRM", "gAMA", "iCCP", "sBIT", "sRGB");
+    /** Chunks that must come before IDAT (and after PLTE in a palette image), at most once. */
+    private static final Set<String> PALETTE_CHUNKS = Set.of("tRNS", "bKGD", "hIST");
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     /**
@@ -77,6 +81,7 @@ record PngHeader(int width, int height, int bitDepth, int colorType, boolean val
         // Walk every chunk, checking lengths, CRCs and the place of the colour chunks.
         boolean icc = false;
         boolean idat = false;
+        boolean afterIdat = false; // a chunk came after the IDAT run
         boolean plte = false;
         int paletteEntries = 0;
         boolean ordered = true;
@@ -98,8 +103,17 @@ record PngHeader(int width, int height, int bitDepth, int colorType, boolean val
             if (COLOUR_CHUNKS.contains(name)) {
                 // before PLTE and IDAT, at most once each
                 ordered &= !plte && !idat && colourChunks.add(name);
+            } else if (PALETTE_CHUNKS.contains(name)) {
+                ordered &= !idat && (colorType != 3 || plte) && colourChunks.add(name);
+            } else if (Character.isUpperCase(name.charAt(0)) && !name.equals("IDAT") && !name.equals("PLTE")) {
+                ordered = false; // an unknown critical chunk, or a second IHDR: libpng stops with an error
             }
-            idat |= name.equals("IDAT");
+            if (name.equals("IDAT")) {
+                ordered &= !afterIdat; // the image data is one run of IDAT chunks
+                idat = true;
+            } else {
+                afterIdat |= idat;
+            }
             if (name.equals("PLTE")) {
                 ordered &= !plte && !idat; // one palette, before the image data
                 plte = true;

@@ -84,6 +84,37 @@ class PngHeaderTest {
     }
 
     @Test
+    void lateTransparencyUnknownCriticalChunksAndSplitImageDataAreNotOrdered() {
+        byte[] png = TestImages.png(7, 30);
+        assertThat(PngHeader.read(insertAfterIhdr(png, "tRNS", new byte[6])).ordered()).isTrue();
+        assertThat(PngHeader.read(insertBeforeIend(png, "tRNS", new byte[6])).ordered()).as("tRNS after IDAT")
+                .isFalse();
+        byte[] palette = TestImages.encode(new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_BYTE_INDEXED), "png");
+        assertThat(PngHeader.read(palette).colorType()).isEqualTo(3);
+        assertThat(PngHeader.read(insertAfterIhdr(palette, "tRNS", new byte[1])).ordered()).as("tRNS before PLTE")
+                .isFalse();
+        assertThat(PngHeader.read(insertAfterIhdr(png, "ZZZZ", new byte[2])).ordered()).as("unknown critical")
+                .isFalse();
+        assertThat(PngHeader.read(insertAfterIhdr(png, "zzZZ", new byte[2])).ordered()).as("unknown ancillary")
+                .isTrue();
+        // IDAT, tEXt, IDAT: the image data split by another chunk
+        byte[] split = insertBeforeIend(insertBeforeIend(png, "tEXt", "a\0b".getBytes()), "IDAT", new byte[0]);
+        assertThat(PngHeader.read(split).intact()).isTrue();
+        assertThat(PngHeader.read(split).ordered()).isFalse();
+        assertThat(PngHeader.read(insertBeforeIend(png, "tEXt", "a\0b".getBytes())).ordered()).isTrue();
+    }
+
+    private static byte[] insertBeforeIend(byte[] png, String type, byte[] data) {
+        int iend = indexOf(png, "IEND") - 4;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, iend);
+        TestImages.pngChunk(out, type, data);
+        out.write(png, iend, png.length - iend);
+        return out.toByteArray();
+    }
+
+    @Test
     void invalidHeadersAndPalettesImageIoWouldPadDifferentlyAreNotPlain() {
         byte[] png = TestImages.png(6, 30);
         assertThat(PngHeader.read(png).validHeader()).isTrue();
