@@ -219,10 +219,11 @@ public final class ImageDecoder {
         }
         if (png != null) {
             PngHeader header = PngHeader.read(data);
-            if (header != null && header.plain() && (subsampling(header.width(), header.height(), minSide) == 1
-                    || (long) header.width() * header.height() <= MAX_SUBSAMPLED_PNG_PIXELS)) {
+            int step = header == null ? 1 : subsampling(header.width(), header.height(), minSide); // as ImageIO's
+            if (header != null && header.plain()
+                    && (step == 1 || (long) header.width() * header.height() <= MAX_SUBSAMPLED_PNG_PIXELS)) {
                 checkSize(header.width(), header.height());
-                BufferedImage image = decodePng(data, header, minSide);
+                BufferedImage image = decodePng(data, header, step);
                 if (image != null) {
                     return ExifOrientation.apply(image, ExifOrientation.read(data));
                 }
@@ -300,8 +301,7 @@ public final class ImageDecoder {
     }
 
     /** The image from the {@link PngDecoder}, or {@code null} to let ImageIO decode (and explain) it. */
-    private BufferedImage decodePng(byte[] data, PngHeader header, int minSide) throws ImageDecodeException {
-        int step = subsampling(header.width(), header.height(), minSide); // as ImageIO would subsample
+    private BufferedImage decodePng(byte[] data, PngHeader header, int step) throws ImageDecodeException {
         try {
             BufferedImage image = png.decode(data, step);
             int w = (header.width() - step / 2 + step - 1) / step;
