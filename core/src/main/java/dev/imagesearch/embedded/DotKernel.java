@@ -17,6 +17,16 @@ interface DotKernel {
      */
     void dotsBatch(float[] rows, int dim, int from, int to, float[][] queries, int q0, int nq, float[][] out);
 
+    /**
+     * For rows stored as halves ({@link Float16}): {@code out[r - from] = Σ q[i] · Float16.decodeScaled(row r)[i]},
+     * i.e. the inner product with the stored values times 2<sup>-112</sup>. The caller scales the query up and the
+     * result back (see {@code HalfRows}), so the kernel decodes each element with a shift and a mask only.
+     */
+    void dotsHalf(short[] rows, int dim, int from, int to, float[] q, float[] out);
+
+    /** {@code dst[dstOff + i] = Float16.decode(src[srcOff + i])} for {@code i < n}. */
+    void decodeHalf(short[] src, int srcOff, float[] dst, int dstOff, int n);
+
     /** Short name for logs and benchmarks. */
     String name();
 

@@ -26,7 +26,12 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
 
-/** One collection of the embedded store: vectors in a flat array, exact search, persisted in a {@link RecordLog}. */
+/**
+ * One collection of the embedded store: vectors in a flat array ({@link VectorRows}, in the store's precision),
+ * exact search, persisted in a {@link RecordLog}. The log holds 32-bit floats in either precision: in FLOAT16 the
+ * values are rounded before they are logged, so memory, file and compaction always agree, and the file can be
+ * reopened in either precision.
+ */
 final class EmbeddedCollection implements VectorCollection, AutoCloseable {
 
     private static final byte UPSERT = 1;
@@ -42,23 +47,25 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     private final DotKernel kernel = DotKernel.best();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Long, Integer> slotOf = new HashMap<>();
-    private float[] vectors = new float[0];
+    private final VectorRows vectors;
     private long[] ids = new long[0];
     private int size;
     private RecordLog log;
     private long superseded;
 
-    private EmbeddedCollection(CollectionSpec spec) {
+    private EmbeddedCollection(CollectionSpec spec, EmbeddedVectorStore.Precision precision) {
         this.spec = spec;
         this.dim = spec.dimension();
+        this.vectors = VectorRows.create(precision, dim);
     }
 
-    static EmbeddedCollection open(Path file, CollectionSpec requested) throws IOException {
+    static EmbeddedCollection open(Path file, CollectionSpec requested, EmbeddedVectorStore.Precision precision)
+            throws IOException {
         if (RecordLog.exists(file)) {
             // Check before replaying or locking anything, so a mismatch fails fast and writes nothing.
             checkCompatible(decodeSpec(RecordLog.readHeader(file, EmbeddedVectorStore.KIND)), requested);
         }
-        EmbeddedCollection c = new EmbeddedCollection(requested);
+        EmbeddedCollection c = new EmbeddedCollection(requested, precision);
         c.log = RecordLog.open(file, EmbeddedVectorStore.KIND, encodeSpec(requested), c::replay);
         c.trimToSize(); // a reopened collection holds its vectors plus a little, not a growth margin
         return c;
@@ -116,6 +123,11 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             }
             float[] v = new float[dim];
             body.asFloatBuffer().get(v);
+            if (!vectors.fits(v)) {
+                throw new IOException("the vector of id " + id + " has an element beyond the float16 range (|x| <= "
+                        + Float16.MAX + "); open this collection with precision FLOAT32");
+            }
+            vectors.round(v);
             put(id, v);
         } else if (type == DELETE) {
             remove(id);
@@ -140,6 +152,10 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 // a NaN would sort above every real score and poison every search
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has a NaN or infinite element");
             }
+            if (spec.metric() != Metric.COSINE && !vectors.fits(r.vector())) { // cosine stores unit vectors
+                throw new IllegalArgumentException("Vector for id " + r.id() + " has an element beyond the "
+                        + "float16 range (|x| <= " + Float16.MAX + ") of this FLOAT16 store");
+            }
         }
         lock.writeLock().lock();
         try {
@@ -147,6 +163,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
             for (VectorRecord r : records) {
                 float[] v = spec.metric() == Metric.COSINE ? normalized(r.vector()) : r.vector().clone();
+                vectors.round(v);
                 buf.clear();
                 buf.putLong(r.id());
                 buf.asFloatBuffer().put(v);
@@ -161,14 +178,14 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     private void trimToSize() {
         if (ids.length > size) {
             ids = Arrays.copyOf(ids, size);
-            vectors = Arrays.copyOf(vectors, size * dim);
+            vectors.resize(size);
         }
     }
 
     private void put(long id, float[] v) {
         Integer slot = slotOf.get(id);
         if (slot != null) {
-            System.arraycopy(v, 0, vectors, slot * dim, dim);
+            vectors.set(slot, v);
             superseded++;
             return;
         }
@@ -186,10 +203,10 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 }
                 ids = Arrays.copyOf(ids, cap);
             }
-            vectors = Arrays.copyOf(vectors, cap * dim);
+            vectors.resize(cap);
         }
         ids[size] = id;
-        System.arraycopy(v, 0, vectors, size * dim, dim);
+        vectors.set(size, v);
         slotOf.put(id, size);
         size++;
     }
@@ -202,7 +219,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         int last = size - 1;
         if (slot != last) {
             ids[slot] = ids[last];
-            System.arraycopy(vectors, last * dim, vectors, slot * dim, dim);
+            vectors.move(last, slot);
             slotOf.put(ids[slot], slot);
         }
         size--;
@@ -239,14 +256,14 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             TopK top = new TopK(n, spec.metric().higherIsBetter());
             if (spec.metric() == Metric.L2) {
                 for (int s = 0; s < size; s++) {
-                    top.offer(l2(q, s), ids[s]);
+                    top.offer(vectors.l2(q, s), ids[s]);
                 }
                 return top.result();
             }
             float[] scores = new float[Math.min(SINGLE_TILE, size)];
             for (int from = 0; from < size; from += SINGLE_TILE) {
                 int to = Math.min(size, from + SINGLE_TILE);
-                kernel.dots(vectors, dim, from, to, q, scores);
+                vectors.dots(kernel, q, from, to, scores);
                 for (int s = from; s < to; s++) {
                     top.offer(scores[s - from], ids[s]);
                 }
@@ -291,9 +308,10 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 tops[j] = new TopK(n, true);
             }
             float[][] scores = new float[nq][Math.min(BATCH_TILE, size)];
+            VectorRows.TileScorer scorer = vectors.batchScorer(kernel, Math.min(BATCH_TILE, size));
             for (int from = 0; from < size; from += BATCH_TILE) {
                 int to = Math.min(size, from + BATCH_TILE);
-                kernel.dotsBatch(vectors, dim, from, to, qs, 0, nq, scores);
+                scorer.dots(from, to, qs, nq, scores);
                 for (int j = 0; j < nq; j++) {
                     float[] sj = scores[j];
                     TopK top = tops[j];
@@ -311,7 +329,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
     }
 
-    /** A copy of the stored vector of an id (normalised, for cosine). */
+    /** A copy of the stored vector of an id (normalised, for cosine; rounded, in FLOAT16 precision). */
     @Override
     public java.util.Optional<float[]> vector(long id) {
         lock.readLock().lock();
@@ -321,7 +339,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             if (slot == null) {
                 return java.util.Optional.empty();
             }
-            return java.util.Optional.of(Arrays.copyOfRange(vectors, slot * dim, slot * dim + dim));
+            return java.util.Optional.of(vectors.get(slot));
         } finally {
             lock.readLock().unlock();
         }
@@ -352,17 +370,6 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     /** The search kernel in use: {@code scalar}, or {@code vector-api-<bits>} (see {@link DotKernel#best()}). */
     String kernelName() {
         return kernel.name();
-    }
-
-    private float l2(float[] q, int slot) {
-        int base = slot * dim;
-        float[] v = vectors;
-        float acc = 0;
-        for (int i = 0; i < dim; i++) {
-            float d = q[i] - v[base + i];
-            acc += d * d;
-        }
-        return acc;
     }
 
     @Override
@@ -449,7 +456,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             for (int s = 0; s < size; s++) {
                 buf.clear();
                 buf.putLong(ids[s]);
-                buf.asFloatBuffer().put(vectors, s * dim, dim);
+                buf.asFloatBuffer().put(vectors.get(s));
                 fresh.append(UPSERT, buf.array());
             }
         });

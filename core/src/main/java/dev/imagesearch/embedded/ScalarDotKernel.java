@@ -49,6 +49,35 @@ final class ScalarDotKernel implements DotKernel {
         return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
     }
 
+    @Override
+    public void dotsHalf(short[] rows, int dim, int from, int to, float[] q, float[] out) {
+        for (int r = from; r < to; r++) {
+            int base = r * dim;
+            float a0 = 0;
+            float a1 = 0;
+            float a2 = 0;
+            float a3 = 0;
+            int i = 0;
+            for (; i + 3 < dim; i += 4) {
+                a0 += q[i] * Float16.decodeScaled(rows[base + i]);
+                a1 += q[i + 1] * Float16.decodeScaled(rows[base + i + 1]);
+                a2 += q[i + 2] * Float16.decodeScaled(rows[base + i + 2]);
+                a3 += q[i + 3] * Float16.decodeScaled(rows[base + i + 3]);
+            }
+            for (; i < dim; i++) {
+                a0 += q[i] * Float16.decodeScaled(rows[base + i]);
+            }
+            out[r - from] = (a0 + a1) + (a2 + a3);
+        }
+    }
+
+    @Override
+    public void decodeHalf(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = Float16.decode(src[srcOff + i]);
+        }
+    }
+
     /**
      * Row by row, every query against the row while it is in cache. A 4-query register-blocked variant was
      * measured slower with C2 (bounds checks on four query arrays), so the loop stays simple: the gain of a batch

@@ -1,7 +1,10 @@
 package dev.imagesearch.embedded;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +17,10 @@ final class VectorDotKernel implements DotKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** L halves (half the bits of S), widened to L ints of S's shape, then read as L floats. */
+    private static final VectorSpecies<Short> H =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
     VectorDotKernel() {
     }
@@ -51,6 +58,50 @@ final class VectorDotKernel implements DotKernel {
             s += q[i] * v[base + i];
         }
         return s;
+    }
+
+    @Override
+    public void dotsHalf(short[] rows, int dim, int from, int to, float[] q, float[] out) {
+        for (int r = from; r < to; r++) {
+            int base = r * dim;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            int i = 0;
+            for (; i <= dim - 4 * L; i += 4 * L) {
+                a0 = FloatVector.fromArray(S, q, i).fma(halves(rows, base + i), a0);
+                a1 = FloatVector.fromArray(S, q, i + L).fma(halves(rows, base + i + L), a1);
+                a2 = FloatVector.fromArray(S, q, i + 2 * L).fma(halves(rows, base + i + 2 * L), a2);
+                a3 = FloatVector.fromArray(S, q, i + 3 * L).fma(halves(rows, base + i + 3 * L), a3);
+            }
+            for (; i <= dim - L; i += L) {
+                a0 = FloatVector.fromArray(S, q, i).fma(halves(rows, base + i), a0);
+            }
+            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            for (; i < dim; i++) {
+                s += q[i] * Float16.decodeScaled(rows[base + i]);
+            }
+            out[r - from] = s;
+        }
+    }
+
+    /** L halves from {@code a[off]}, as {@link Float16#decodeScaled} floats. */
+    private static FloatVector halves(short[] a, int off) {
+        return ((IntVector) ShortVector.fromArray(H, a, off).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.AND, Float16.DECODE_MASK)
+                .reinterpretAsFloats();
+    }
+
+    @Override
+    public void decodeHalf(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            halves(src, srcOff + i).mul(0x1p112f).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = Float16.decode(src[srcOff + i]);
+        }
     }
 
     @Override

@@ -76,6 +76,80 @@ class DotKernelTest {
         }
     }
 
+    private static short[] halves(float[][] rows) {
+        float[] f = flat(rows);
+        short[] out = new short[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = Float16.encode(f[i]);
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 15, 16, 17, 64, 100, 1280, 2049})
+    void bothKernelsDecodeHalvesExactlyAndScoreThemForAnyDimension(int dim) {
+        Random rnd = new Random(100 + dim);
+        float[][] rows = random(rnd, 11, dim);
+        short[] h = halves(rows);
+        float[] q = random(rnd, 1, dim)[0];
+        for (DotKernel kernel : kernels()) {
+            float[] decoded = new float[h.length + 3];
+            kernel.decodeHalf(h, 5, decoded, 3, h.length - 5); // unaligned offsets on both sides
+            for (int i = 5; i < h.length; i++) {
+                assertThat(decoded[i - 2]).as(kernel.name() + " element " + i).isEqualTo(Float16.decode(h[i]));
+            }
+            float[] out = new float[10];
+            kernel.dotsHalf(h, dim, 1, 11, q, out);
+            for (int r = 1; r < 11; r++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int i = 0; i < dim; i++) {
+                    double term = (double) q[i] * Float16.decodeScaled(h[r * dim + i]);
+                    expected += term;
+                    magnitude += Math.abs(term);
+                }
+                assertThat((double) out[r - 1]).as(kernel.name() + " row " + r)
+                        .isCloseTo(expected, within(magnitude * 1e-5 + Double.MIN_NORMAL));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(floats = {0f, 1e-30f, 1e-3f, 1f, 3e4f, 1e25f})
+    void halfRowsScoreQueriesOfAnyMagnitudeLikeFloatRowsOfTheRoundedValues(float scale) {
+        int dim = 1280;
+        Random rnd = new Random(7);
+        float[][] rows = random(rnd, 20, dim);
+        HalfRows half = new HalfRows(dim);
+        FloatRows rounded = new FloatRows(dim);
+        half.resize(20);
+        rounded.resize(20);
+        for (int r = 0; r < 20; r++) {
+            half.set(r, rows[r]);
+            float[] v = rows[r].clone();
+            half.round(v);
+            rounded.set(r, v);
+            assertThat(half.get(r)).containsExactly(v);
+        }
+        float[] q = random(rnd, 1, dim)[0];
+        for (int i = 0; i < dim; i++) {
+            q[i] *= scale;
+        }
+        for (DotKernel kernel : kernels()) {
+            float[] got = new float[20];
+            float[] want = new float[20];
+            half.dots(kernel, q, 0, 20, got);
+            rounded.dots(kernel, q, 0, 20, want);
+            float[][] batch = new float[1][20];
+            half.batchScorer(kernel, 20).dots(0, 20, new float[][] {q}, 1, batch);
+            for (int r = 0; r < 20; r++) {
+                float tol = Math.abs(scale) * 1e-3f; // float sums in two orders; scores are ~sqrt(dim) * scale
+                assertThat(got[r]).as(kernel.name() + " row " + r).isCloseTo(want[r], within(tol));
+                assertThat(batch[0][r]).as(kernel.name() + " batch row " + r).isCloseTo(want[r], within(tol));
+            }
+        }
+    }
+
     @Test
     void theVectorApiKernelIsUsedWhenTheModuleIsPresentAndNotSwitchedOff() {
         // core's surefire runs the tests once with --add-modules jdk.incubator.vector and once with
@@ -91,13 +165,17 @@ class DotKernelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"COSINE:37", "IP:37", "L2:37", "COSINE:1280", "IP:1280"})
+    @ValueSource(strings = {"COSINE:37", "IP:37", "L2:37", "COSINE:1280", "IP:1280",
+        "COSINE:37:FLOAT16", "L2:37:FLOAT16", "COSINE:1280:FLOAT16", "IP:1280:FLOAT16"})
     void batchSearchEqualsSingleSearches(String metricAndDim) throws Exception {
         // 1280 (a real model's dimension) runs the kernels' unrolled main loops, 37 their tails
-        String metric = metricAndDim.split(":")[0];
-        int dim = Integer.parseInt(metricAndDim.split(":")[1]);
+        String[] parts = metricAndDim.split(":");
+        String metric = parts[0];
+        int dim = Integer.parseInt(parts[1]);
+        EmbeddedVectorStore.Precision precision = parts.length > 2 ? EmbeddedVectorStore.Precision.valueOf(parts[2])
+                : EmbeddedVectorStore.Precision.FLOAT32;
         Random rnd = new Random(5);
-        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.builder(dir).precision(precision).open()) {
             VectorCollection c = store.open(CollectionSpec.builder("m", dim).metric(Metric.parse(metric)).build());
             float[][] data = random(rnd, 700, dim); // more than one batch tile, with a partial last tile
             List<VectorRecord> records = new ArrayList<>();
