@@ -212,6 +212,39 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void float16PrecisionIndexesAndSearchesTheSameFilesAndFindsTheSameNeighbours() throws IOException {
+        assertThat(index("--precision", "float16").exitCode()).isZero();
+        CliRun half = similar("--precision", "float16", "--format", "json", "-k", "6",
+                photos.resolve("p2.png").toString());
+        CliRun full = similar("--format", "json", "-k", "6", photos.resolve("p2.png").toString());
+        assertThat(half.exitCode()).as(half.toString()).isZero();
+        assertThat(full.exitCode()).as(full.toString()).isZero();
+        JsonNode h = new ObjectMapper().readTree(half.out()).get(0).get("results");
+        JsonNode f = new ObjectMapper().readTree(full.out()).get(0).get("results");
+        assertThat(h).hasSize(6);
+        assertThat(h.get(0).get("location").asText()).isEqualTo(photos.resolve("p2.png").toString());
+        for (int i = 0; i < 6; i++) {
+            // the files hold the rounded values, so both precisions score the same stored vectors
+            assertThat(h.get(i).get("location").asText()).isEqualTo(f.get(i).get("location").asText());
+            assertThat(h.get(i).get("score").asDouble()).isCloseTo(f.get(i).get("score").asDouble(),
+                    org.assertj.core.api.Assertions.within(1e-3));
+        }
+    }
+
+    @Test
+    void badPrecisionValuesAreUsageErrors() {
+        CliRun bad = index("--precision", "int8");
+        assertThat(bad.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(bad.err()).isEqualTo(
+                "imagesearch: error: --precision 'int8' is not supported: expected float32 or float16\n");
+        CliRun milvus = index("--precision", "float16", "--store", "milvus://127.0.0.1:1");
+        assertThat(milvus.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(milvus.err()).isEqualTo("imagesearch: error: --precision float16 applies to the embedded store "
+                + "only, not to milvus://127.0.0.1:1\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void similarJsonFollowsTheDocumentedSchema() throws IOException {
         index();
         CliRun r = similar("--format", "json", "-k", "4", photos.resolve("p1.png").toString(),
