@@ -121,6 +121,8 @@ if [ "$SMOKE" = 0 ]; then
   run search "$PY" bench/py_pipeline.py faiss --count 100000 --queries 50 --out "$DATA"
   run search java -Xmx4g --add-modules jdk.incubator.vector -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA"
   run search java -Xmx4g -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA"
+  run search java -Xmx4g --add-modules jdk.incubator.vector -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA" --precision float16
+  run search java -Xmx4g -cp "$JAR" dev.imagesearch.bench.PipelineBench search --data "$DATA" --precision float16
   run search "$PY" bench/py_pipeline.py faiss --count 100000 --queries 50
 fi
 if [ "$MEMORY" = 1 ]; then

@@ -96,6 +96,8 @@ def main(path):
         fs = med(fa, "single_median_ms")
         fb = med(fa, "batch_per_query_ms")
         for r in js:
+            if r.get("precision", "FLOAT32") != "FLOAT32":
+                r = dict(r, kernel=f"{r['kernel']}, {r['precision']}")
             s = (float(r["single_median_ms"]),) * 3
             b = (float(r["batch_per_query_ms"]),) * 3
             line(f"5. search single query, kernel {r['kernel']}", f"Java {fmt(s, ' ms')}; FAISS {fmt(fs, ' ms')}",

@@ -58,7 +58,8 @@ import java.util.stream.Stream;
  * <li>{@code decode}: decode + preprocess of one file, full resolution and reduced (median ms)
  * <li>{@code png}: decode + preprocess of every PNG of a folder, ImageIO vs OpenCV alternating (ms per PNG)
  * <li>{@code cosine}: cosine between embeddings of full and reduced-resolution decodes, per photo and step
- * <li>{@code search}: exact top-k over the vectors FAISS was given (files written by py_pipeline.py faiss)
+ * <li>{@code search}: exact top-k over the vectors FAISS was given (files written by py_pipeline.py faiss), in
+ *     {@code --precision float32} (default) or {@code float16}
  * </ul>
  */
 public final class PipelineBench {
@@ -409,8 +410,10 @@ public final class PipelineBench {
         int k = intOpt("k", 10);
         float[] base = readF32(dir.resolve("faiss-base.f32"), n * dim);
         float[] qs = readF32(dir.resolve("faiss-queries.f32"), nq * dim);
+        EmbeddedVectorStore.Precision precision =
+                EmbeddedVectorStore.Precision.valueOf(opt("precision", "float32").toUpperCase(java.util.Locale.ROOT));
         Path data = Files.createTempDirectory("imagesearch-bench-search");
-        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(data)) {
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.builder(data).precision(precision).open()) {
             VectorCollection c = store.open(CollectionSpec.builder("bench", dim).metric(Metric.IP).build());
             List<VectorRecord> batch = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -447,11 +450,13 @@ public final class PipelineBench {
             double recall = Files.exists(expected) ? recall(expected, singles, k) : -1;
             double batchRecall = Files.exists(expected) ? recall(expected, batched, k) : -1;
             Arrays.sort(single);
-            emit("java-search", "n", n, "dim", dim, "kernel", kernelName(c), "single_median_ms",
+            emit("java-search", "n", n, "dim", dim, "kernel", kernelName(c), "precision", precision.name(),
+                    "single_median_ms",
                     single[nq / 2], "single_min_ms", single[0], "single_max_ms", single[nq - 1],
                     "batch_per_query_ms", perQuery, "recall_vs_faiss", recall, "batch_recall_vs_faiss", batchRecall,
                     "heap_after_load_mb", heapAfterLoad,
-                    "vectors_mb", (double) n * dim * 4 / 1048576.0);
+                    "vectors_mb", (double) n * dim * (precision == EmbeddedVectorStore.Precision.FLOAT16 ? 2 : 4)
+                            / 1048576.0);
         } finally {
             deleteTree(data);
         }

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Exact top-10 search of the embedded store over {@code n} random unit vectors of 1280 dimensions: one query, and a
  * batch of 50 (score = time per batch; divide by 50 for the time per query). The {@code simd} forks run with the
- * Vector API module, the {@code scalar} ones without it (the fallback users get without the flag).
+ * Vector API module, the {@code scalar} ones without it (the fallback users get without the flag). {@code precision}
+ * is the store's: FLOAT32 (default) or FLOAT16 (half the bytes per vector).
  *
  * <pre>java -jar bench/target/benchmarks.jar SearchBenchmark</pre>
  */
@@ -44,6 +45,9 @@ public class SearchBenchmark {
     @Param({"100000"})
     int n;
 
+    @Param({"FLOAT32", "FLOAT16"})
+    EmbeddedVectorStore.Precision precision;
+
     private static final int DIM = 1280;
     private Path dir;
     private EmbeddedVectorStore store;
@@ -54,7 +58,7 @@ public class SearchBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("search-bench");
-        store = EmbeddedVectorStore.open(dir);
+        store = EmbeddedVectorStore.builder(dir).precision(precision).open();
         collection = store.open(CollectionSpec.builder("bench", DIM).metric(Metric.IP).build());
         Random rnd = new Random(42);
         List<VectorRecord> batch = new ArrayList<>();
