@@ -62,6 +62,11 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Indexing progress on stderr: auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
         Progress.Mode progress;
 
+        @Option(names = "--precision", paramLabel = "P", defaultValue = "float32",
+                description = "float32 (default) or float16: how the cached index is held while searching (the "
+                        + "files are shared, so both can be compared on the same embeddings).")
+        String precision;
+
         @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",
                 description = "Per-model weights applied to every fusion evaluated (default 1 each).")
         Map<String, Double> weights;
@@ -98,6 +103,7 @@ final class EvalCommand implements Callable<Integer> {
             s.data = part == null ? base : base.resolve(part);
             s.store = "embedded";
             s.ids = "embedded";
+            s.precision = precision;
             return s;
         }
     }

@@ -208,10 +208,8 @@ public final class ImageSearchCli implements Callable<Integer> {
                 printError(cl, parsed, e, c.getMessage());
                 return c.exitCode();
             }
-            if (e instanceof CollectionMismatchException) {
-                String hint = e.getMessage() != null && e.getMessage().contains("jpeg=")
-                        ? " (the index was built with another --jpeg-decoder: pass the one it was built with)" : "";
-                printError(cl, parsed, e, e.getMessage() + hint);
+            if (e instanceof CollectionMismatchException m) {
+                printError(cl, parsed, e, e.getMessage() + decodingHint(m));
                 return EXIT_ERROR;
             }
             String message = e.getMessage() == null || e.getMessage().isBlank()
@@ -222,6 +220,36 @@ public final class ImageSearchCli implements Callable<Integer> {
             printError(cl, parsed, e, message);
             return EXIT_ERROR;
         }
+    }
+
+    /**
+     * When only the decoding part ({@code ;decode=...}) of the fingerprints differs: which decoding the index was
+     * built with, in the CLI's terms. Empty otherwise (another model, another preprocessing).
+     */
+    static String decodingHint(CollectionMismatchException e) {
+        if (!e.what().orElse("").equals("model fingerprint")) {
+            return "";
+        }
+        String[] existing = splitDecoding(e.existing().orElse(""));
+        String[] requested = splitDecoding(e.requested().orElse(""));
+        if (!existing[0].equals(requested[0])) {
+            return "";
+        }
+        if (!existing[1].contains("reduced")) { // the CLI always decodes at reduced resolution
+            return " (the index was built with full-resolution decoding, e.g. by an older version, which the CLI "
+                    + "does not read: index into another --data directory)";
+        }
+        int jpeg = existing[1].indexOf("jpeg=");
+        return " (the index was built with --jpeg-decoder " + (jpeg < 0 ? "imageio" : existing[1].substring(jpeg + 5))
+                + ": pass the one it was built with)";
+    }
+
+    /** {model part, decoding part} of a fingerprint as the exception quotes it. */
+    private static String[] splitDecoding(String fingerprint) {
+        String f = fingerprint.length() >= 2 && fingerprint.startsWith("'") && fingerprint.endsWith("'")
+                ? fingerprint.substring(1, fingerprint.length() - 1) : fingerprint;
+        int d = f.indexOf(";decode=");
+        return d < 0 ? new String[] {f, ""} : new String[] {f.substring(0, d), f.substring(d + 8)};
     }
 
     /** Argument errors: one line naming the problem and where to read more; exit code 2. */

@@ -367,6 +367,30 @@ class ImageSearchCliTest {
     }
 
     @Test
+    void anIndexBuiltWithFullResolutionDecodingIsRefusedWithAHintThatSaysSo() {
+        try (ImageSearch old = ImageSearch.builder().embedder(new FakeModels.GridEmbedder("v1"))
+                .reducedDecoding(false).jpegDecoder(null).dataDirectory(data).build()) {
+            assertThat(old.index(List.of(photos.resolve("p0.png"))).indexed()).isEqualTo(1);
+        }
+        for (String decoder : List.of("auto", "imageio", "opencv")) {
+            CliRun r = CliRun.fake("count", "--jpeg-decoder", decoder, "--model", "grid", "--data", data.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+            assertThat(r.err().lines()).hasSize(1);
+            assertThat(r.err()).endsWith("(the index was built with full-resolution decoding, e.g. by an older "
+                    + "version, which the CLI does not read: index into another --data directory)\n");
+        }
+    }
+
+    @Test
+    void anIndexBuiltWithImageIoNamesItWhenAnotherDecoderIsForced() {
+        assertThat(index("--jpeg-decoder", "imageio").exitCode()).isZero();
+        CliRun r = CliRun.fake("count", "--jpeg-decoder", "opencv", "--model", "grid", "--data", data.toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(r.err()).endsWith("(the index was built with --jpeg-decoder imageio: pass the one it was built "
+                + "with)\n");
+    }
+
+    @Test
     void dataDirectoryInUseIsOneLine() {
         index();
         // opened as the CLI opens it (its default JPEG decoder is OpenCV's), so that only the lock differs
