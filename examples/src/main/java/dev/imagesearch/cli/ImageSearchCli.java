@@ -128,7 +128,7 @@ public final class ImageSearchCli implements Callable<Integer> {
      * refused: {@code auto} means "what the index was built with, else OpenCV".
      */
     private ImageSearch open(Supplier<ImageSearch.Builder> builder, ModelOptions model, StoreOptions store) {
-        ScaledJpegDecoder jpeg = model.jpegDecoder();
+        ScaledJpegDecoder jpeg = model.jpegDecoder(this::warn);
         PngDecoder png = model.pngDecoder(); // same pixels as ImageIO: no part of the fingerprint, kept either way
         try {
             return open(builder.get().jpegDecoder(jpeg).pngDecoder(png), model, store);
@@ -168,6 +168,16 @@ public final class ImageSearchCli implements Callable<Integer> {
             StoreOptions.closeQuietly(servers);
             throw e;
         }
+    }
+
+    /**
+     * One {@code imagesearch: warning: ...} line on standard error, for what a user should know although the command
+     * goes on (library WARN logging is off by default, see {@link CliLogging}).
+     */
+    void warn(String message) {
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+        err.println("imagesearch: warning: " + message);
+        err.flush();
     }
 
     /** The models of an index as {@code a, b, c}. */

@@ -8,14 +8,10 @@ import dev.imagesearch.opencv.OpenCvPngDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Which model embeds the images: shared by every command that opens an index. */
 public final class ModelOptions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ModelOptions.class);
 
     /** The model used when {@code --model} is not given. */
     public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_MODEL;
@@ -40,7 +36,7 @@ public final class ModelOptions {
                     + "is the primary one. Overrides --model.")
     List<String> models;
 
-    /** Who decodes JPEGs; see {@link #jpegDecoder()}. */
+    /** Who decodes JPEGs; see {@link #jpegDecoder}. */
     public enum JpegDecoderChoice { AUTO, OPENCV, IMAGEIO }
 
     @Option(names = "--jpeg-decoder", paramLabel = "auto|opencv|imageio",
@@ -55,9 +51,10 @@ public final class ModelOptions {
     /**
      * The JPEG decoder to give {@code ImageSearch}: OpenCV's, or {@code null} for ImageIO.
      *
+     * @param warn told when {@code auto} falls back to ImageIO because OpenCV does not load
      * @throws CliException if {@code --jpeg-decoder opencv} was asked for and OpenCV does not load
      */
-    ScaledJpegDecoder jpegDecoder() {
+    ScaledJpegDecoder jpegDecoder(java.util.function.Consumer<String> warn) {
         if (jpegDecoder == JpegDecoderChoice.IMAGEIO) {
             return null;
         }
@@ -67,14 +64,14 @@ public final class ModelOptions {
             if (jpegDecoder == JpegDecoderChoice.OPENCV) {
                 throw CliException.failure(e.getMessage() + "; use --jpeg-decoder imageio", e);
             }
-            LOG.warn("{}; decoding JPEGs with ImageIO", e.getMessage());
+            warn.accept(e.getMessage()); // it says that ImageIO decodes instead
             return null;
         }
     }
 
     /**
      * The PNG decoder to give {@code ImageSearch}: OpenCV's unless {@code --jpeg-decoder imageio} (the user chose the
-     * JDK's decoders) or OpenCV does not load ({@link #jpegDecoder()} reports that); {@code null} for ImageIO.
+     * JDK's decoders) or OpenCV does not load ({@link #jpegDecoder} reports that); {@code null} for ImageIO.
      */
     PngDecoder pngDecoder() {
         if (jpegDecoder == JpegDecoderChoice.IMAGEIO) {
