@@ -126,6 +126,46 @@ class EmbeddedDurabilityTest {
         }
     }
 
+    // ---------------------------------------------------------------- failed writes
+
+    @Test
+    void aWriteThatFailsMidRecordIsCutBackAndEveryFlushedBatchSurvives() throws Exception {
+        // a real I/O error: the child's file size limit (200 KB) stops the log mid-record, as a full disk would
+        List<String> out;
+        try (ChildJvm child = ChildJvm.startWithFileSizeLimit(200, DiskFullWriter.class, dir.toString())) {
+            assertThat(child.waitFor(Duration.ofSeconds(60))).as("output %s", child.lines()).isZero();
+            out = child.lines();
+        }
+        String failed = out.stream().filter(l -> l.startsWith("FAILED ")).findFirst().orElseThrow(
+                () -> new AssertionError("the child never failed to write: " + out));
+        int flushed = Integer.parseInt(failed.split(" ")[1]);
+        assertThat(flushed).as("batches made durable before the limit").isGreaterThan(0);
+        assertThat(failed).contains("Cannot write collection 'full'").contains("File too large");
+        assertThat(out).anyMatch(l -> l.startsWith("REFUSED ") && l.contains("an earlier write failed; reopen"))
+                .noneMatch(l -> l.equals("WROTE AFTER FAILURE")).contains("CLOSED");
+        assertThat(Files.size(dir.resolve("vectors/full.vec"))).isLessThan(200 * 1024);
+
+        List<EmbeddedVectorStore> opened = new ArrayList<>();
+        String log = capturingStderr(() -> EmbeddedVectorStore.open(dir), opened);
+        try (EmbeddedVectorStore store = opened.get(0)) {
+            List<VectorCollection> c = new ArrayList<>();
+            log += capturingStderr(() -> store.open(DiskFullWriter.SPEC), c);
+            assertThat(log).as("the failed write was cut back: no torn tail to warn about").doesNotContain("WARN");
+            VectorCollection full = c.get(0);
+            assertThat(full.count()).isEqualTo(flushed);
+            for (long id = 1; id <= flushed; id++) {
+                assertThat(full.vector(id)).as("id %d", id).hasValue(DiskFullWriter.vector(id));
+            }
+            assertThat(full.existing(List.of(flushed + 1L, 999_999L))).isEmpty();
+            // and it takes writes again where the durable part ends
+            full.upsert(List.of(new VectorRecord(999_999, DiskFullWriter.vector(999_999))));
+            full.flush();
+        }
+        try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
+            assertThat(store.open(DiskFullWriter.SPEC).count()).isEqualTo(flushed + 1);
+        }
+    }
+
     @Test
     void tailWithAValidLengthButABadChecksumIsCutOff() throws Exception {
         writeVectors(1, 3);

@@ -31,7 +31,20 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code main} in a new JVM with this JVM's class path. */
     public static ChildJvm start(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return start(new ArrayList<>(), main, args);
+    }
+
+    /**
+     * Starts {@code main} like {@link #start} with the process's file size limit ({@code ulimit -f}) set to
+     * {@code kilobytes}: a write past it fails with "File too large" (the JVM ignores SIGXFSZ), a real I/O error
+     * like a full disk, for the files the child writes. Needs {@code /bin/sh} (Linux, macOS).
+     */
+    public static ChildJvm startWithFileSizeLimit(long kilobytes, Class<?> main, String... args) {
+        return start(new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "sh")),
+                main, args);
+    }
+
+    private static ChildJvm start(List<String> cmd, Class<?> main, String... args) {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
         cmd.add("-cp");
