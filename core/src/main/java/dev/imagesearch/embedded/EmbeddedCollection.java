@@ -28,9 +28,10 @@ import java.util.function.LongConsumer;
 
 /**
  * One collection of the embedded store: vectors in a flat array ({@link VectorRows}, in the store's precision),
- * exact search, persisted in a {@link RecordLog}. The log holds 32-bit floats in either precision: in FLOAT16 the
- * values are rounded before they are logged, so memory, file and compaction always agree, and the file can be
- * reopened in either precision.
+ * exact search, persisted in a {@link RecordLog}. The log holds the vectors as given (normalised, for cosine), as
+ * 32-bit floats, in either precision; FLOAT16 rounds only what it holds in memory, and its compaction copies the
+ * logged records instead of writing memory back. So a collection can be reopened in either precision, and never
+ * loses precision on disk.
  */
 final class EmbeddedCollection implements VectorCollection, AutoCloseable {
 
@@ -123,11 +124,11 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             }
             float[] v = new float[dim];
             body.asFloatBuffer().get(v);
-            if (!vectors.fits(v)) {
-                throw new IOException("the vector of id " + id + " has an element beyond the float16 range (|x| <= "
-                        + Float16.MAX + "); open this collection with precision FLOAT32");
+            String misfit = vectors.misfit(v);
+            if (misfit != null) {
+                throw new IOException("the vector of id " + id + " has " + misfit + "; open this collection with "
+                        + "precision FLOAT32");
             }
-            vectors.round(v);
             put(id, v);
         } else if (type == DELETE) {
             remove(id);
@@ -143,32 +144,37 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
 
     @Override
     public void upsert(List<VectorRecord> records) {
-        for (VectorRecord r : records) {
-            if (r.vector().length != dim) {
-                throw new IllegalArgumentException("Vector for id " + r.id() + " has " + r.vector().length
+        // Copy and check everything first, so a bad vector anywhere in the batch leaves nothing written.
+        float[][] prepared = new float[records.size()][];
+        for (int i = 0; i < prepared.length; i++) {
+            VectorRecord r = records.get(i);
+            float[] v = r.vector().clone(); // the caller may change its array meanwhile
+            if (v.length != dim) {
+                throw new IllegalArgumentException("Vector for id " + r.id() + " has " + v.length
                         + " elements but collection '" + spec.name() + "' has dimension " + dim);
             }
-            if (!finite(r.vector())) {
+            if (!finite(v)) {
                 // a NaN would sort above every real score and poison every search
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has a NaN or infinite element");
             }
-            if (spec.metric() != Metric.COSINE && !vectors.fits(r.vector())) { // cosine stores unit vectors
-                throw new IllegalArgumentException("Vector for id " + r.id() + " has an element beyond the "
-                        + "float16 range (|x| <= " + Float16.MAX + ") of this FLOAT16 store");
+            prepared[i] = spec.metric() == Metric.COSINE ? normalized(v) : v;
+            String misfit = vectors.misfit(prepared[i]);
+            if (misfit != null) {
+                throw new IllegalArgumentException("Vector for id " + r.id() + " has " + misfit + "; collection '"
+                        + spec.name() + "' is held in FLOAT16 precision, use FLOAT32 for such vectors");
             }
         }
         lock.writeLock().lock();
         try {
             ensureOpen();
             ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
-            for (VectorRecord r : records) {
-                float[] v = spec.metric() == Metric.COSINE ? normalized(r.vector()) : r.vector().clone();
-                vectors.round(v);
+            for (int i = 0; i < prepared.length; i++) {
+                long id = records.get(i).id();
                 buf.clear();
-                buf.putLong(r.id());
-                buf.asFloatBuffer().put(v);
+                buf.putLong(id);
+                buf.asFloatBuffer().put(prepared[i]);
                 log.append(UPSERT, buf.array());
-                put(r.id(), v);
+                put(id, prepared[i]);
             }
         } finally {
             lock.writeLock().unlock();
@@ -234,9 +240,9 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
         float[] out = v.clone();
         if (sum > 0) {
-            float inv = (float) (1.0 / Math.sqrt(sum));
+            double norm = Math.sqrt(sum); // in double: 1 / norm overflows a float for norms below ~3e-39
             for (int i = 0; i < out.length; i++) {
-                out[i] *= inv;
+                out[i] = (float) (v[i] / norm);
             }
         }
         return out;
@@ -254,21 +260,17 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 return List.of();
             }
             TopK top = new TopK(n, spec.metric().higherIsBetter());
-            if (spec.metric() == Metric.L2) {
-                for (int s = 0; s < size; s++) {
-                    top.offer(vectors.l2(q, s), ids[s]);
-                }
-                return top.result();
-            }
+            VectorRows.QueryScorer scorer = spec.metric() == Metric.L2 ? vectors.l2Scorer(q)
+                    : vectors.dotScorer(kernel, q);
             float[] scores = new float[Math.min(SINGLE_TILE, size)];
             for (int from = 0; from < size; from += SINGLE_TILE) {
                 int to = Math.min(size, from + SINGLE_TILE);
-                vectors.dots(kernel, q, from, to, scores);
+                scorer.score(from, to, scores);
                 for (int s = from; s < to; s++) {
                     top.offer(scores[s - from], ids[s]);
                 }
             }
-            return top.result();
+            return result(top);
         } finally {
             lock.readLock().unlock();
         }
@@ -321,12 +323,28 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 }
             }
             for (TopK top : tops) {
-                out.add(top.result());
+                out.add(result(top));
             }
             return out;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * The hits; cosine scores clamped to [-1, 1], which rounding (of the sums, and of FLOAT16's elements) can
+     * overstep by a few units of the last place.
+     */
+    private List<ScoredId> result(TopK top) {
+        List<ScoredId> hits = top.result();
+        if (spec.metric() != Metric.COSINE) {
+            return hits;
+        }
+        List<ScoredId> clamped = new ArrayList<>(hits.size());
+        for (ScoredId h : hits) {
+            clamped.add(new ScoredId(h.id(), Math.max(-1f, Math.min(1f, h.score()))));
+        }
+        return clamped;
     }
 
     /** A copy of the stored vector of an id (normalised, for cosine; rounded, in FLOAT16 precision). */
@@ -451,16 +469,73 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     }
 
     private void compact() throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
-        log.compact(fresh -> {
-            for (int s = 0; s < size; s++) {
-                buf.clear();
-                buf.putLong(ids[s]);
-                buf.asFloatBuffer().put(vectors.get(s));
-                fresh.append(UPSERT, buf.array());
-            }
-        });
+        if (vectors.lossless()) {
+            ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+            log.compact(fresh -> {
+                for (int s = 0; s < size; s++) {
+                    buf.clear();
+                    buf.putLong(ids[s]);
+                    buf.asFloatBuffer().put(vectors.get(s));
+                    fresh.append(UPSERT, buf.array());
+                }
+            });
+        } else {
+            compactFromLog();
+        }
         superseded = 0;
+    }
+
+    /**
+     * Compaction when memory holds rounded values: copies each live id's last upsert record from the old file, so
+     * the file keeps the vectors as they were given. Two passes over the old file: find the record number of each
+     * live slot's last upsert, then copy those records.
+     */
+    private void compactFromLog() throws IOException {
+        long[] last = new long[size];
+        Arrays.fill(last, -1);
+        long[] seq = {0};
+        log.scan((type, body) -> {
+            int slot = liveSlot(type, body);
+            if (slot >= 0) {
+                last[slot] = seq[0];
+            }
+            seq[0]++;
+        });
+        try {
+            log.compact(fresh -> copyLastUpserts(fresh, last));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void copyLastUpserts(RecordLog fresh, long[] last) {
+        long[] seq = {0};
+        long[] copied = {0};
+        try {
+            log.scan((type, body) -> {
+                int slot = liveSlot(type, body);
+                if (slot >= 0 && last[slot] == seq[0]) {
+                    fresh.append(UPSERT, body.array(), body.arrayOffset() + body.position(), body.remaining());
+                    copied[0]++;
+                }
+                seq[0]++;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (copied[0] != size) { // every live vector was logged: anything else means the file changed under us
+            throw new UncheckedIOException(new IOException("compaction found " + copied[0] + " of the " + size
+                    + " live vectors in " + log.file() + "; the file was left as it is"));
+        }
+    }
+
+    /** The slot of an upsert record's id if that id is live, else -1. */
+    private int liveSlot(byte type, ByteBuffer body) {
+        if (type != UPSERT) {
+            return -1;
+        }
+        Integer slot = slotOf.get(body.order(ByteOrder.LITTLE_ENDIAN).getLong(body.position()));
+        return slot == null ? -1 : slot;
     }
 
     private void ensureOpen() {

@@ -13,6 +13,16 @@ final class FloatRows implements VectorRows {
     }
 
     @Override
+    public boolean lossless() {
+        return true;
+    }
+
+    @Override
+    public String misfit(float[] v) {
+        return null;
+    }
+
+    @Override
     public int capacity() {
         return data.length / dim;
     }
@@ -20,16 +30,6 @@ final class FloatRows implements VectorRows {
     @Override
     public void resize(int rows) {
         data = Arrays.copyOf(data, rows * dim);
-    }
-
-    @Override
-    public boolean fits(float[] v) {
-        return true;
-    }
-
-    @Override
-    public void round(float[] v) {
-        // already what is stored
     }
 
     @Override
@@ -48,18 +48,22 @@ final class FloatRows implements VectorRows {
     }
 
     @Override
-    public void dots(DotKernel kernel, float[] q, int from, int to, float[] out) {
-        kernel.dots(data, dim, from, to, q, out);
+    public QueryScorer dotScorer(DotKernel kernel, float[] q) {
+        return (from, to, out) -> kernel.dots(data, dim, from, to, q, out);
+    }
+
+    @Override
+    public QueryScorer l2Scorer(float[] q) {
+        return (from, to, out) -> {
+            for (int r = from; r < to; r++) {
+                out[r - from] = l2(q, data, r * dim, dim);
+            }
+        };
     }
 
     @Override
     public TileScorer batchScorer(DotKernel kernel, int tileRows) {
         return (from, to, queries, nq, out) -> kernel.dotsBatch(data, dim, from, to, queries, 0, nq, out);
-    }
-
-    @Override
-    public float l2(float[] q, int slot) {
-        return FloatRows.l2(q, data, slot * dim, dim);
     }
 
     static float l2(float[] q, float[] v, int base, int dim) {

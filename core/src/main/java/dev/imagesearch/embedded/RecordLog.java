@@ -68,6 +68,8 @@ final class RecordLog implements Closeable {
     private FileLock lock;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private long records;
+    /** Offset of the first record (the header's end). */
+    private long dataStart;
     /** File size after the last successful sync: everything before it is durable and complete. */
     private long durableEnd;
     /** Set when a write or sync failed; the log then refuses work until it is reopened. */
@@ -132,6 +134,7 @@ final class RecordLog implements Closeable {
         }
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         header = readHeader(channel, file, kind);
+        dataStart = channel.position();
         long validEnd = replay(visitor);
         long size = channel.size();
         if (validEnd < size) {
@@ -369,6 +372,7 @@ final class RecordLog implements Closeable {
         // Stream the live records into a new file beside this one (never all in memory), then rename it over.
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
         writeHeaderFile(tmp, kind, header);
+        long freshStart = Files.size(tmp);
         RecordLog fresh = new RecordLog(tmp, kind);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             fresh.channel = ch;
@@ -386,8 +390,29 @@ final class RecordLog implements Closeable {
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         channel.position(channel.size());
         durableEnd = channel.size();
+        dataStart = freshStart;
         records = fresh.records;
         old.close();
+    }
+
+    /**
+     * Visits every record of the file from the first, after a {@link #sync()}; nothing is appended meanwhile. For a
+     * compaction that copies records rather than writing the live state from memory.
+     *
+     * @throws IOException if a record cannot be read (the file changed under this log)
+     */
+    void scan(RecordVisitor visitor) throws IOException {
+        sync();
+        long pos = dataStart;
+        while (pos < durableEnd) {
+            ByteBuffer rec = readRecord(pos, durableEnd);
+            if (rec == null) {
+                throw new IOException(file + ": cannot read the record at offset " + pos + " again");
+            }
+            int len = rec.limit() - 4;
+            visitor.record(rec.get(0), ByteBuffer.wrap(rec.array(), 1, len - 1).slice());
+            pos += 4 + len + 4;
+        }
     }
 
     /** The file whose lock guards {@code file}: the same name with {@code .lock} appended. */

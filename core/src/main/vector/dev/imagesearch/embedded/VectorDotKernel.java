@@ -17,10 +17,20 @@ final class VectorDotKernel implements DotKernel {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** L halves (half the bits of S), widened to L ints of S's shape, then read as L floats. */
-    private static final VectorSpecies<Short> H =
-            VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    /**
+     * L halves (half the bits of S), widened to L ints of S's shape, then read as L floats; null where no vector
+     * shape has half of S's bits (a 64-bit S), and the halves are then scored by the scalar code.
+     */
+    private static final VectorSpecies<Short> H = halfSpecies();
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
+    private static VectorSpecies<Short> halfSpecies() {
+        try {
+            return VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     VectorDotKernel() {
     }
@@ -62,6 +72,10 @@ final class VectorDotKernel implements DotKernel {
 
     @Override
     public void dotsHalf(short[] rows, int dim, int from, int to, float[] q, float[] out) {
+        if (H == null) {
+            ScalarDotKernel.INSTANCE.dotsHalf(rows, dim, from, to, q, out);
+            return;
+        }
         for (int r = from; r < to; r++) {
             int base = r * dim;
             FloatVector a0 = FloatVector.zero(S);
@@ -95,6 +109,10 @@ final class VectorDotKernel implements DotKernel {
 
     @Override
     public void decodeHalf(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        if (H == null) {
+            ScalarDotKernel.INSTANCE.decodeHalf(src, srcOff, dst, dstOff, n);
+            return;
+        }
         int i = 0;
         for (; i <= n - L; i += L) {
             halves(src, srcOff + i).mul(0x1p112f).intoArray(dst, dstOff + i);

@@ -47,8 +47,8 @@ class EmbeddedFloat16Test {
             List<VectorRecord> batch = List.of(new VectorRecord(1, new float[] {1, 2, 3}),
                     new VectorRecord(2, new float[] {1, 70_000, 3}));
             assertThatThrownBy(() -> c.upsert(batch)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("Vector for id 2 has an element beyond the float16 range (|x| <= 65504.0) of this "
-                            + "FLOAT16 store");
+                    .hasMessage("Vector for id 2 has an element beyond the float16 range of ±65504 (70000.0); "
+                            + "collection 'ip' is held in FLOAT16 precision, use FLOAT32 for such vectors");
             c.flush();
             assertThat(c.count()).isZero();
             // cosine vectors are normalised before they are stored, so any finite magnitude fits
@@ -78,33 +78,117 @@ class EmbeddedFloat16Test {
         }
     }
 
+    private static float[] rounded(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Float16.decode(Float16.encode(v[i]));
+        }
+        return out;
+    }
+
     @Test
-    void storedValuesAreRoundedOnceAndReadBackTheSameInEitherPrecision() {
+    void theFileKeepsFullPrecisionWhileFloat16HoldsTheRoundedValues() {
         Random rnd = new Random(3);
         List<VectorRecord> records = new ArrayList<>();
         for (long id = 1; id <= 50; id++) {
             records.add(new VectorRecord(id, gaussian(rnd, 64)));
         }
-        List<float[]> stored = new ArrayList<>();
         try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            store.open(COS).upsert(records);
+        }
+        List<float[]> full = new ArrayList<>();
+        try (EmbeddedVectorStore store = open(Precision.FLOAT32)) {
             VectorCollection c = store.open(COS);
-            c.upsert(records);
-            c.flush();
             for (VectorRecord r : records) {
                 float[] v = c.vector(r.id()).orElseThrow();
-                for (float x : v) {
-                    assertThat(Float16.decode(Float16.encode(x))).as("a half's value").isEqualTo(x);
-                }
-                stored.add(v);
+                assertThat(v).as("not rounded on disk").isNotEqualTo(rounded(v));
+                full.add(v);
             }
         }
-        for (Precision p : Precision.values()) {
-            try (EmbeddedVectorStore store = open(p)) {
-                VectorCollection c = store.open(COS);
-                for (int i = 0; i < records.size(); i++) {
-                    assertThat(c.vector(records.get(i).id()).orElseThrow()).as(p + " id " + records.get(i).id())
-                            .containsExactly(stored.get(i));
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            VectorCollection c = store.open(COS);
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(c.vector(records.get(i).id()).orElseThrow()).containsExactly(rounded(full.get(i)));
+            }
+        }
+    }
+
+    @Test
+    void tinyVectorsThatFloat16WouldFlushAreRefusedAndTinyCosineVectorsAreNormalisedFirst() {
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            VectorCollection ip = store.open(IP);
+            assertThatThrownBy(() -> ip.upsert(List.of(new VectorRecord(4, new float[] {1e-5f, 2e-5f, 1e-6f}))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Vector for id 4 has elements too small for float16, which stores "
+                            + "magnitudes below 6.1e-05 as 0: rounding would change it by ")
+                    .hasMessageEndingWith("% of its norm; collection 'ip' is held in FLOAT16 precision, use FLOAT32 "
+                            + "for such vectors");
+            assertThat(ip.count()).isZero();
+            // 1 % of the norm may go: a tiny element beside large ones is fine
+            ip.upsert(List.of(new VectorRecord(5, new float[] {1, 1e-6f, 0})));
+            assertThat(ip.vector(5)).hasValueSatisfying(v -> assertThat(v).containsExactly(1f, 0f, 0f));
+            VectorCollection cos = store.open(CollectionSpec.builder("cos3", 3).metric(Metric.COSINE).build());
+            cos.upsert(List.of(new VectorRecord(6, new float[] {1e-40f, 0, 0}))); // a subnormal float
+            assertThat(cos.vector(6)).hasValueSatisfying(v -> assertThat(v).containsExactly(1f, 0f, 0f));
+        }
+    }
+
+    @Test
+    void cosineScoresStayWithinMinusOneAndOne() {
+        Random rnd = new Random(8);
+        List<VectorRecord> records = new ArrayList<>();
+        for (long id = 1; id <= 300; id++) {
+            records.add(new VectorRecord(id, gaussian(rnd, 1280)));
+        }
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            VectorCollection c = store.open(CollectionSpec.builder("unit", 1280).metric(Metric.COSINE).build());
+            c.upsert(records);
+            int above = 0;
+            for (VectorRecord r : records) {
+                ScoredId top = c.search(r.vector(), 1).get(0);
+                assertThat(top.id()).isEqualTo(r.id());
+                assertThat(top.score()).isBetween(1f - 5e-4f, 1f);
+                float[] negated = r.vector().clone();
+                for (int i = 0; i < negated.length; i++) {
+                    negated[i] = -negated[i];
                 }
+                List<ScoredId> all = c.search(negated, 300);
+                assertThat(all.get(all.size() - 1).score()).isBetween(-1f, -1f + 5e-4f);
+                above += c.vector(r.id()).map(v -> dot(v, v) > 1 ? 1 : 0).orElseThrow();
+            }
+            assertThat(above).as("rounded unit vectors whose own score would exceed 1 unclamped").isPositive();
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Test
+    void l2DistancesAreThoseToTheRoundedVectors() {
+        Random rnd = new Random(9);
+        CollectionSpec spec = CollectionSpec.builder("l2", 37).metric(Metric.L2).build();
+        List<VectorRecord> records = new ArrayList<>();
+        for (long id = 1; id <= 40; id++) {
+            records.add(new VectorRecord(id, gaussian(rnd, 37)));
+        }
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            VectorCollection c = store.open(spec);
+            c.upsert(records);
+            float[] q = gaussian(rnd, 37);
+            List<ScoredId> hits = c.search(q, 40);
+            assertThat(hits).hasSize(40);
+            for (ScoredId h : hits) {
+                float[] v = rounded(records.get((int) h.id() - 1).vector());
+                double expected = 0;
+                for (int i = 0; i < 37; i++) {
+                    expected += (q[i] - (double) v[i]) * (q[i] - (double) v[i]);
+                }
+                assertThat((double) h.score()).as("id %d", h.id()).isCloseTo(expected, within(1e-4 * expected));
             }
         }
     }
@@ -142,9 +226,12 @@ class EmbeddedFloat16Test {
     }
 
     @Test
-    void compactionInFloat16KeepsTheStoredValues() {
+    void compactionInFloat16CopiesTheFullPrecisionRecords() throws Exception {
         CollectionSpec spec = CollectionSpec.builder("c", 3).metric(Metric.IP).build();
-        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+        try (EmbeddedVectorStore store = open(Precision.FLOAT32)) { // an index made in FLOAT32 ...
+            store.open(spec).upsert(List.of(new VectorRecord(500, new float[] {0.1f, 0.2f, 0.3f})));
+        }
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) { // ... then maintained in FLOAT16
             VectorCollection c = store.open(spec);
             for (int round = 0; round < 50; round++) { // 5,000 records for 100 ids: compaction runs
                 List<VectorRecord> batch = new ArrayList<>();
@@ -154,20 +241,28 @@ class EmbeddedFloat16Test {
                 c.upsert(batch);
                 c.flush();
             }
+            c.delete(List.of(7L));
+            c.flush();
+            assertThat(c.vector(1)).hasValue(rounded(new float[] {1 / 3f, 49.1f, -0.3f}));
         }
-        for (Precision p : Precision.values()) {
-            try (EmbeddedVectorStore store = open(p)) {
-                VectorCollection c = store.open(spec);
-                assertThat(c.count()).isEqualTo(100);
-                for (long id = 1; id <= 100; id++) {
-                    float[] want = {id / 3f, 49.1f, -0.3f};
-                    for (int i = 0; i < 3; i++) {
-                        want[i] = Float16.decode(Float16.encode(want[i]));
-                    }
-                    assertThat(c.vector(id).orElseThrow()).as(p + " id " + id).containsExactly(want);
+        assertThat(Files.size(dir.resolve("vectors/c.vec"))).as("compacted")
+                .isLessThan(5000L * (4 + 1 + 8 + 12 + 4) / 4);
+        try (EmbeddedVectorStore store = open(Precision.FLOAT32)) {
+            VectorCollection c = store.open(spec);
+            assertThat(c.count()).isEqualTo(100);
+            for (long id = 1; id <= 100; id++) {
+                if (id != 7) {
+                    assertThat(c.vector(id)).as("id %d", id).hasValue(new float[] {id / 3f, 49.1f, -0.3f});
                 }
             }
+            assertThat(c.vector(7)).isEmpty();
+            assertThat(c.vector(500)).hasValue(new float[] {0.1f, 0.2f, 0.3f});
+            // and the compacted file is an ordinary log: it takes writes and reopens
+            c.upsert(List.of(new VectorRecord(7, new float[] {1, 2, 3})));
+            c.flush();
         }
-        assertThat(dir.resolve("vectors/c.vec").toFile().length()).isLessThan(5000L * (4 + 1 + 8 + 12 + 4) / 4);
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            assertThat(store.open(spec).count()).isEqualTo(101);
+        }
     }
 }
