@@ -62,9 +62,9 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Indexing progress on stderr: auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
         Progress.Mode progress;
 
-        @Option(names = "--precision", paramLabel = "P", defaultValue = "float32",
+        @Option(names = "--precision", paramLabel = "P", defaultValue = "${env:IMAGESEARCH_PRECISION:-float32}",
                 description = "float32 (default) or float16: how the cached index is held while searching (the "
-                        + "files are shared, so both can be compared on the same embeddings).")
+                        + "files keep full precision, so both read the same embeddings); env IMAGESEARCH_PRECISION.")
         String precision;
 
         @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",

@@ -64,7 +64,7 @@ public final class ModelOptions {
             if (jpegDecoder == JpegDecoderChoice.OPENCV) {
                 throw CliException.failure(e.getMessage() + "; use --jpeg-decoder imageio", e);
             }
-            warn.accept(e.getMessage()); // it says that ImageIO decodes instead
+            warn.accept(e.getMessage() + "; decoding with ImageIO");
             return null;
         }
     }

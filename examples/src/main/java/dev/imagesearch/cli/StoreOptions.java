@@ -43,8 +43,8 @@ public final class StoreOptions {
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "${env:IMAGESEARCH_PRECISION:-float32}",
             description = "How the embedded store holds vectors in memory: float32 (default) or float16 (half the "
-                    + "memory and faster single searches; scores within ~5e-4; the files are the same, so either "
-                    + "can open them). Embedded store only; env IMAGESEARCH_PRECISION.")
+                    + "memory; cosine scores within ~5e-4; faster single searches with the Vector API module). The "
+                    + "files keep full precision either way. Embedded store only; env IMAGESEARCH_PRECISION.")
     String precision;
 
     /** Whether everything lives in the embedded files under {@code --data}. */
@@ -74,8 +74,8 @@ public final class StoreOptions {
                 "milvuss");
         EmbeddedVectorStore.Precision vectorPrecision = precision();
         if (storeUri != null && vectorPrecision != EmbeddedVectorStore.Precision.FLOAT32) {
-            throw CliException.usage("--precision " + precision.trim() + " applies to the embedded store only, not to "
-                    + store.trim());
+            throw CliException.usage("--precision (or IMAGESEARCH_PRECISION) " + precision.trim() + " applies to the "
+                    + "embedded store only, not to " + store.trim());
         }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -108,10 +108,10 @@ public final class StoreOptions {
     private EmbeddedVectorStore.Precision precision() {
         String p = precision == null ? "" : precision.trim().toLowerCase(Locale.ROOT);
         switch (p) {
-            case "", "float32", "fp32" -> {
+            case "", "float32" -> {
                 return EmbeddedVectorStore.Precision.FLOAT32;
             }
-            case "float16", "fp16", "half" -> {
+            case "float16" -> {
                 return EmbeddedVectorStore.Precision.FLOAT16;
             }
             default -> throw CliException.usage("--precision '" + precision + "' is not supported: expected float32 "

@@ -27,13 +27,12 @@ final class OpenCvNative {
             return Core.getVersionString(); // a first native call proves that the library really loaded
         } catch (LinkageError | RuntimeException e) {
             Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
+            for (int depth = 0; depth < 16 && root.getCause() != null; depth++) { // bounded: causes may cycle
                 root = root.getCause();
             }
             String why = root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
             throw new IllegalStateException("Cannot load OpenCV's native library for " + System.getProperty("os.name")
-                    + "/" + System.getProperty("os.arch") + ": " + why + " (index without it: images are then "
-                    + "decoded by ImageIO)", e);
+                    + "/" + System.getProperty("os.arch") + ": " + why, e);
         }
     }
 
