@@ -36,11 +36,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * Starts {@code main} like {@link #start} with the process's file size limit ({@code ulimit -f}) set to
-     * {@code kilobytes}: a write past it fails with "File too large" (the JVM ignores SIGXFSZ), a real I/O error
-     * like a full disk, for the files the child writes. Needs {@code /bin/sh} (Linux, macOS).
+     * {@code bytes} (rounded down to POSIX's 512-byte blocks): a write past it fails with "File too large" (the JVM
+     * ignores SIGXFSZ), a real I/O error like a full disk, for the files the child writes. Needs a POSIX
+     * {@code /bin/sh} (Linux, macOS).
      */
-    public static ChildJvm startWithFileSizeLimit(long kilobytes, Class<?> main, String... args) {
-        return start(new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f " + kilobytes + " && exec \"$@\"", "sh")),
+    public static ChildJvm startWithFileSizeLimit(long bytes, Class<?> main, String... args) {
+        return start(new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f " + bytes / 512 + " && exec \"$@\"", "sh")),
                 main, args);
     }
 
