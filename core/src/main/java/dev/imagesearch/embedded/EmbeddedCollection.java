@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One collection of the embedded store: vectors in a flat array ({@link VectorRows}, in the store's precision),
@@ -35,6 +37,7 @@ import java.util.function.LongConsumer;
  */
 final class EmbeddedCollection implements VectorCollection, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCollection.class);
     private static final byte UPSERT = 1;
     private static final byte DELETE = 2;
 
@@ -42,6 +45,8 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     private static final int SINGLE_TILE = 4096;
     /** Rows per tile of a batch search: 128 rows of 1280 floats (640 KB) stay in a core's L2 cache for all queries. */
     private static final int BATCH_TILE = 128;
+    /** Dead records that trigger a compaction (with more dead than live ones). */
+    private static final long COMPACT_AFTER = 4096;
 
     private final CollectionSpec spec;
     private final int dim;
@@ -53,6 +58,11 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     private int size;
     private RecordLog log;
     private long superseded;
+    /** {@link #COMPACT_AFTER}, raised after a failed compaction. */
+    private long compactAfter = COMPACT_AFTER;
+    /** While replaying in FLOAT16: ids whose latest vector cannot be held; opening fails if any stays live. */
+    private Set<Long> replayMisfits = new HashSet<>();
+    private String firstMisfit;
 
     private EmbeddedCollection(CollectionSpec spec, EmbeddedVectorStore.Precision precision) {
         this.spec = spec;
@@ -68,6 +78,11 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
         EmbeddedCollection c = new EmbeddedCollection(requested, precision);
         c.log = RecordLog.open(file, EmbeddedVectorStore.KIND, encodeSpec(requested), c::replay);
+        if (!c.replayMisfits.isEmpty()) {
+            c.log.close();
+            throw new IOException(c.firstMisfit + "; open this collection with precision FLOAT32");
+        }
+        c.replayMisfits = null;
         c.trimToSize(); // a reopened collection holds its vectors plus a little, not a growth margin
         return c;
     }
@@ -126,11 +141,17 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             body.asFloatBuffer().get(v);
             String misfit = vectors.misfit(v);
             if (misfit != null) {
-                throw new IOException("the vector of id " + id + " has " + misfit + "; open this collection with "
-                        + "precision FLOAT32");
+                // fatal only if it is still live at the end (a later record may overwrite or delete it)
+                if (replayMisfits.add(id) && firstMisfit == null) {
+                    firstMisfit = "the vector of id " + id + " has " + misfit;
+                }
+                put(id, new float[dim]);
+            } else {
+                replayMisfits.remove(id);
+                put(id, v);
             }
-            put(id, v);
         } else if (type == DELETE) {
+            replayMisfits.remove(id);
             remove(id);
         } else {
             throw new IOException("unknown record type " + type + " (written by a newer version?)");
@@ -145,9 +166,10 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     @Override
     public void upsert(List<VectorRecord> records) {
         // Copy and check everything first, so a bad vector anywhere in the batch leaves nothing written.
-        float[][] prepared = new float[records.size()][];
+        VectorRecord[] batch = records.toArray(new VectorRecord[0]);
+        float[][] prepared = new float[batch.length][];
         for (int i = 0; i < prepared.length; i++) {
-            VectorRecord r = records.get(i);
+            VectorRecord r = batch[i];
             float[] v = r.vector().clone(); // the caller may change its array meanwhile
             if (v.length != dim) {
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has " + v.length
@@ -157,7 +179,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 // a NaN would sort above every real score and poison every search
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has a NaN or infinite element");
             }
-            prepared[i] = spec.metric() == Metric.COSINE ? normalized(v) : v;
+            prepared[i] = spec.metric() == Metric.COSINE ? normalizeInPlace(v) : v;
             String misfit = vectors.misfit(prepared[i]);
             if (misfit != null) {
                 throw new IllegalArgumentException("Vector for id " + r.id() + " has " + misfit + "; collection '"
@@ -169,7 +191,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             ensureOpen();
             ByteBuffer buf = ByteBuffer.allocate(8 + 4 * dim).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < prepared.length; i++) {
-                long id = records.get(i).id();
+                long id = batch[i].id();
                 buf.clear();
                 buf.putLong(id);
                 buf.asFloatBuffer().put(prepared[i]);
@@ -234,18 +256,21 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
     }
 
     private static float[] normalized(float[] v) {
+        return normalizeInPlace(v.clone());
+    }
+
+    private static float[] normalizeInPlace(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += (double) x * x;
         }
-        float[] out = v.clone();
         if (sum > 0) {
             double norm = Math.sqrt(sum); // in double: 1 / norm overflows a float for norms below ~3e-39
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) (v[i] / norm);
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] / norm);
             }
         }
-        return out;
+        return v;
     }
 
     @Override
@@ -259,7 +284,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             if (n == 0) {
                 return List.of();
             }
-            TopK top = new TopK(n, spec.metric().higherIsBetter());
+            TopK top = new TopK(n, spec.metric().higherIsBetter(), spec.metric() == Metric.COSINE);
             VectorRows.QueryScorer scorer = spec.metric() == Metric.L2 ? vectors.l2Scorer(q)
                     : vectors.dotScorer(kernel, q);
             float[] scores = new float[Math.min(SINGLE_TILE, size)];
@@ -270,7 +295,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                     top.offer(scores[s - from], ids[s]);
                 }
             }
-            return result(top);
+            return top.result();
         } finally {
             lock.readLock().unlock();
         }
@@ -307,7 +332,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             }
             TopK[] tops = new TopK[nq];
             for (int j = 0; j < nq; j++) {
-                tops[j] = new TopK(n, true);
+                tops[j] = new TopK(n, true, spec.metric() == Metric.COSINE);
             }
             float[][] scores = new float[nq][Math.min(BATCH_TILE, size)];
             VectorRows.TileScorer scorer = vectors.batchScorer(kernel, Math.min(BATCH_TILE, size));
@@ -323,28 +348,12 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
                 }
             }
             for (TopK top : tops) {
-                out.add(result(top));
+                out.add(top.result());
             }
             return out;
         } finally {
             lock.readLock().unlock();
         }
-    }
-
-    /**
-     * The hits; cosine scores clamped to [-1, 1], which rounding (of the sums, and of FLOAT16's elements) can
-     * overstep by a few units of the last place.
-     */
-    private List<ScoredId> result(TopK top) {
-        List<ScoredId> hits = top.result();
-        if (spec.metric() != Metric.COSINE) {
-            return hits;
-        }
-        List<ScoredId> clamped = new ArrayList<>(hits.size());
-        for (ScoredId h : hits) {
-            clamped.add(new ScoredId(h.id(), Math.max(-1f, Math.min(1f, h.score()))));
-        }
-        return clamped;
     }
 
     /** A copy of the stored vector of an id (normalised, for cosine; rounded, in FLOAT16 precision). */
@@ -458,8 +467,16 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         try {
             ensureOpen();
             log.sync();
-            if (superseded > 4096 && superseded > size) {
-                compact();
+            if (superseded > compactAfter && superseded > size) {
+                try {
+                    compact();
+                } catch (IOException | UncheckedIOException e) {
+                    // everything is durable already; only the space is not reclaimed: try again much later
+                    compactAfter = 2 * superseded;
+                    LOG.warn("Could not compact collection '{}' ({}); it stays as it is and works, and compaction "
+                            + "is retried after {} more superseded records", spec.name(), e.getMessage(),
+                            compactAfter - superseded);
+                }
             }
         } catch (IOException e) {
             throw new VectorStoreException("Cannot write collection '" + spec.name() + "': " + e.getMessage(), e);
@@ -483,6 +500,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             compactFromLog();
         }
         superseded = 0;
+        compactAfter = COMPACT_AFTER;
     }
 
     /**
@@ -534,7 +552,7 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         if (type != UPSERT) {
             return -1;
         }
-        Integer slot = slotOf.get(body.order(ByteOrder.LITTLE_ENDIAN).getLong(body.position()));
+        Integer slot = slotOf.get(body.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(body.position()));
         return slot == null ? -1 : slot;
     }
 
@@ -557,17 +575,23 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
         }
     }
 
-    /** Bounded selection of the best n scores; ties are broken by smaller id for a stable order. */
+    /**
+     * Bounded selection of the best n scores; ties are broken by smaller id for a stable order. Cosine scores are
+     * clamped to [-1, 1] as they come in: rounding (of the sums, and up to ~5e-4 of FLOAT16's elements) can take a
+     * unit vector's score against itself above 1.
+     */
     private static final class TopK {
         private final int n;
         private final boolean higherIsBetter;
+        private final boolean clampUnit;
         private final float[] scores;
         private final long[] topIds;
         private int count;
 
-        TopK(int n, boolean higherIsBetter) {
+        TopK(int n, boolean higherIsBetter, boolean clampUnit) {
             this.n = n;
             this.higherIsBetter = higherIsBetter;
+            this.clampUnit = clampUnit;
             this.scores = new float[n];
             this.topIds = new long[n];
         }
@@ -579,7 +603,8 @@ final class EmbeddedCollection implements VectorCollection, AutoCloseable {
             return id1 < id2;
         }
 
-        void offer(float score, long id) {
+        void offer(float raw, long id) {
+            float score = clampUnit ? Math.max(-1f, Math.min(1f, raw)) : raw;
             if (count == n && !better(score, id, scores[n - 1], topIds[n - 1])) {
                 return;
             }

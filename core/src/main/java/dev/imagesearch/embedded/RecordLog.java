@@ -383,11 +383,20 @@ final class RecordLog implements Closeable {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        // The rename swaps the inode under the path; the lock file is untouched, so we stay the only writer.
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Open the new file before the rename: the channel follows it, so no failure after the rename can leave this
+        // log writing to the replaced file. The rename swaps the inode under the path; the lock file is untouched,
+        // so we stay the only writer.
+        FileChannel next = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            next.close();
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         syncDirectory(file.toAbsolutePath().getParent());
         FileChannel old = channel;
-        channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = next;
         channel.position(channel.size());
         durableEnd = channel.size();
         dataStart = freshStart;

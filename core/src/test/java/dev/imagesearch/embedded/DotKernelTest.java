@@ -8,7 +8,9 @@ import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorRecord;
+import dev.imagesearch.testing.ChildJvm;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -168,6 +170,16 @@ class DotKernelTest {
             assertThat(DotKernel.best().name()).isEqualTo("scalar");
         }
         assertThat(DotKernel.scalar().name()).isEqualTo("scalar");
+    }
+
+    @Test
+    void withOnly64BitVectorsTheVectorKernelStaysAndScoresHalvesWithScalarCode() throws Exception {
+        // no vector shape has half of 64 bits, so the half-precision methods fall back (and the float ones stay)
+        try (ChildJvm child = ChildJvm.start(List.of("--add-modules", "jdk.incubator.vector", "-XX:MaxVectorSize=8"),
+                KernelProbe.class)) {
+            assertThat(child.waitFor(Duration.ofSeconds(60))).as("output %s", child.lines()).isZero();
+            assertThat(child.lines()).contains("kernel vector-api-64", "HALVES OK");
+        }
     }
 
     @ParameterizedTest

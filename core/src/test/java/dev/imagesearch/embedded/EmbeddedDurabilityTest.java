@@ -336,6 +336,56 @@ class EmbeddedDurabilityTest {
     }
 
     @Test
+    void aCompactionThatFailsIsLoggedAndRetriedLaterWhileWritesGoOn() throws Exception {
+        // a directory where compaction writes its new file: a real I/O error for both precisions' compactions
+        for (EmbeddedVectorStore.Precision p : EmbeddedVectorStore.Precision.values()) {
+            Path blocker = Files.createDirectories(dir.resolve("vectors").resolve("c.vec.compact"));
+            Files.writeString(blocker.resolve("keep"), "not empty");
+            List<EmbeddedVectorStore> opened = new ArrayList<>();
+            String log = capturingStderr(() -> EmbeddedVectorStore.builder(dir).precision(p).open(), opened);
+            try (EmbeddedVectorStore store = opened.get(0)) {
+                VectorCollection c = store.open(SPEC);
+                List<String> logs = new ArrayList<>();
+                for (int round = 0; round < 45; round++) { // past 4,096 dead records: compaction is due and fails
+                    int r = round;
+                    logs.add(capturingStderr(() -> {
+                        List<VectorRecord> batch = new ArrayList<>();
+                        for (long id = 1; id <= 100; id++) {
+                            batch.add(new VectorRecord(id, new float[] {id, r + 1, 0}));
+                        }
+                        c.upsert(batch);
+                        c.flush(); // never throws: everything is durable, only the space is not reclaimed
+                        return null;
+                    }, new ArrayList<>()));
+                }
+                log += String.join("", logs);
+                assertThat(log).as(p.name()).contains("WARN").contains("Could not compact collection 'c'")
+                        .containsOnlyOnce("Could not compact"); // retried only after twice as many dead records
+                long big = Files.size(vectorFile());
+                assertThat(big).isGreaterThan(4000L * RECORD_3D);
+                Files.delete(blocker.resolve("keep"));
+                Files.delete(blocker);
+                for (int round = 45; round < 90; round++) { // the retry, after 2 x the dead records, succeeds
+                    List<VectorRecord> batch = new ArrayList<>();
+                    for (long id = 1; id <= 100; id++) {
+                        batch.add(new VectorRecord(id, new float[] {id, round + 1, 0}));
+                    }
+                    c.upsert(batch);
+                    c.flush();
+                }
+                assertThat(Files.size(vectorFile())).isLessThan(big);
+            }
+            try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
+                VectorCollection c = store.open(SPEC);
+                assertThat(c.count()).isEqualTo(100);
+                assertThat(c.vector(3)).hasValueSatisfying(v -> assertThat(v)
+                        .containsExactly(normalized(new float[] {3, 90, 0}), within(1e-3f)));
+            }
+            Files.delete(vectorFile()); // the next precision starts afresh
+        }
+    }
+
+    @Test
     void compactionAfterManyDeletesKeepsTheRest() throws Exception {
         try (EmbeddedVectorStore store = EmbeddedVectorStore.open(dir)) {
             VectorCollection c = store.open(SPEC);

@@ -143,7 +143,6 @@ class EmbeddedFloat16Test {
         try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
             VectorCollection c = store.open(CollectionSpec.builder("unit", 1280).metric(Metric.COSINE).build());
             c.upsert(records);
-            int above = 0;
             for (VectorRecord r : records) {
                 ScoredId top = c.search(r.vector(), 1).get(0);
                 assertThat(top.id()).isEqualTo(r.id());
@@ -154,18 +153,33 @@ class EmbeddedFloat16Test {
                 }
                 List<ScoredId> all = c.search(negated, 300);
                 assertThat(all.get(all.size() - 1).score()).isBetween(-1f, -1f + 5e-4f);
-                above += c.vector(r.id()).map(v -> dot(v, v) > 1 ? 1 : 0).orElseThrow();
             }
-            assertThat(above).as("rounded unit vectors whose own score would exceed 1 unclamped").isPositive();
         }
+        // the clamp matters: unclamped, the kernel scores some rounded unit vectors above 1 against themselves
+        HalfRows rows = new HalfRows(1280);
+        rows.resize(records.size());
+        float[] raw = new float[records.size()];
+        int above = 0;
+        for (int r = 0; r < records.size(); r++) {
+            rows.set(r, unit(records.get(r).vector()));
+        }
+        for (int r = 0; r < records.size(); r++) {
+            rows.dotScorer(DotKernel.best(), unit(records.get(r).vector())).score(0, records.size(), raw);
+            above += raw[r] > 1f ? 1 : 0;
+        }
+        assertThat(above).as("unclamped self-scores above 1").isPositive();
     }
 
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
+    private static float[] unit(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
         }
-        return s;
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.sqrt(sum));
+        }
+        return out;
     }
 
     @Test
@@ -225,44 +239,84 @@ class EmbeddedFloat16Test {
         }
     }
 
+    /**
+     * Rounds of 100 overwrites (ids 1..100), the last with a repeated id, a delete and a re-upsert. From a fresh
+     * file, 42 rounds make the last flush the first with more than 4,096 dead records, so it compacts.
+     */
+    private static void churn(VectorCollection c, int rounds, float offset) {
+        for (int round = 0; round < rounds; round++) {
+            List<VectorRecord> batch = new ArrayList<>();
+            for (long id = 1; id <= 100; id++) {
+                batch.add(new VectorRecord(id, new float[] {id / 3f, round + offset, -0.3f}));
+            }
+            if (round == rounds - 1) { // the compacting flush also sees a delete, a re-upsert and a repeated id
+                batch.add(new VectorRecord(9, new float[] {9 / 7f, 0.7f, 0.1f}));
+                c.upsert(batch);
+                c.delete(List.of(7L, 8L));
+                c.upsert(List.of(new VectorRecord(8, new float[] {8 / 7f, 0.7f, 0.1f})));
+            } else {
+                c.upsert(batch);
+            }
+            c.flush();
+        }
+    }
+
+    private static void assertChurned(VectorCollection c, float last) {
+        assertThat(c.count()).isEqualTo(100); // 1..100 without 7, plus 500
+        for (long id = 1; id <= 100; id++) {
+            float[] want = id == 8 ? new float[] {8 / 7f, 0.7f, 0.1f} : id == 9 ? new float[] {9 / 7f, 0.7f, 0.1f}
+                    : new float[] {id / 3f, last, -0.3f};
+            if (id == 7) {
+                assertThat(c.vector(id)).isEmpty();
+            } else {
+                assertThat(c.vector(id)).as("id %d", id).hasValue(want);
+            }
+        }
+        assertThat(c.vector(500)).hasValue(new float[] {0.1f, 0.2f, 0.3f});
+    }
+
     @Test
     void compactionInFloat16CopiesTheFullPrecisionRecords() throws Exception {
         CollectionSpec spec = CollectionSpec.builder("c", 3).metric(Metric.IP).build();
+        long record = 4 + 1 + 8 + 12 + 4;
         try (EmbeddedVectorStore store = open(Precision.FLOAT32)) { // an index made in FLOAT32 ...
             store.open(spec).upsert(List.of(new VectorRecord(500, new float[] {0.1f, 0.2f, 0.3f})));
         }
+        long header = Files.size(dir.resolve("vectors/c.vec")) - record;
         try (EmbeddedVectorStore store = open(Precision.FLOAT16)) { // ... then maintained in FLOAT16
             VectorCollection c = store.open(spec);
-            for (int round = 0; round < 50; round++) { // 5,000 records for 100 ids: compaction runs
-                List<VectorRecord> batch = new ArrayList<>();
-                for (long id = 1; id <= 100; id++) {
-                    batch.add(new VectorRecord(id, new float[] {id / 3f, round + 0.1f, -0.3f}));
-                }
-                c.upsert(batch);
-                c.flush();
-            }
-            c.delete(List.of(7L));
-            c.flush();
-            assertThat(c.vector(1)).hasValue(rounded(new float[] {1 / 3f, 49.1f, -0.3f}));
+            churn(c, 42, 0.1f);
+            // compacted by the last flush: one record per live id, none of the 4,200 written before
+            assertThat(Files.size(dir.resolve("vectors/c.vec"))).isEqualTo(header + 100 * record);
+            assertThat(c.vector(1)).hasValue(rounded(new float[] {1 / 3f, 41.1f, -0.3f}));
+            churn(c, 41, 0.2f); // a second compaction, of a file the first one wrote (7 is new again: 41 rounds)
+            assertThat(Files.size(dir.resolve("vectors/c.vec"))).isEqualTo(header + 100 * record);
         }
-        assertThat(Files.size(dir.resolve("vectors/c.vec"))).as("compacted")
-                .isLessThan(5000L * (4 + 1 + 8 + 12 + 4) / 4);
         try (EmbeddedVectorStore store = open(Precision.FLOAT32)) {
             VectorCollection c = store.open(spec);
-            assertThat(c.count()).isEqualTo(100);
-            for (long id = 1; id <= 100; id++) {
-                if (id != 7) {
-                    assertThat(c.vector(id)).as("id %d", id).hasValue(new float[] {id / 3f, 49.1f, -0.3f});
-                }
-            }
-            assertThat(c.vector(7)).isEmpty();
-            assertThat(c.vector(500)).hasValue(new float[] {0.1f, 0.2f, 0.3f});
-            // and the compacted file is an ordinary log: it takes writes and reopens
-            c.upsert(List.of(new VectorRecord(7, new float[] {1, 2, 3})));
+            assertChurned(c, 40.2f);
+            c.upsert(List.of(new VectorRecord(7, new float[] {1, 2, 3}))); // an ordinary log: it takes writes
             c.flush();
         }
         try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
             assertThat(store.open(spec).count()).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void aFloat32FileOpensInFloat16WhenItsUnfitVectorsWereDeletedOrOverwritten() {
+        try (EmbeddedVectorStore store = open(Precision.FLOAT32)) {
+            VectorCollection c = store.open(IP);
+            c.upsert(List.of(new VectorRecord(1, new float[] {1e6f, 0, 0}),
+                    new VectorRecord(2, new float[] {1e-6f, 0, 0}), new VectorRecord(3, new float[] {1, 2, 3})));
+            c.delete(List.of(1L));
+            c.upsert(List.of(new VectorRecord(2, new float[] {0.5f, 0, 0})));
+        }
+        try (EmbeddedVectorStore store = open(Precision.FLOAT16)) {
+            VectorCollection c = store.open(IP);
+            assertThat(c.count()).isEqualTo(2);
+            assertThat(c.vector(2)).hasValue(new float[] {0.5f, 0, 0});
+            assertThat(c.search(new float[] {0, 0, 1}, 1).get(0).id()).isEqualTo(3);
         }
     }
 }

@@ -31,22 +31,29 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code main} in a new JVM with this JVM's class path. */
     public static ChildJvm start(Class<?> main, String... args) {
-        return start(new ArrayList<>(), main, args);
+        return launch(List.of(), List.of(), main, args);
+    }
+
+    /** Starts {@code main} like {@link #start(Class, String...)}, with extra JVM options. */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args) {
+        return launch(List.of(), jvmOptions, main, args);
     }
 
     /**
-     * Starts {@code main} like {@link #start} with the process's file size limit ({@code ulimit -f}) set to
-     * {@code bytes} (rounded down to POSIX's 512-byte blocks): a write past it fails with "File too large" (the JVM
-     * ignores SIGXFSZ), a real I/O error like a full disk, for the files the child writes. Needs a POSIX
-     * {@code /bin/sh} (Linux, macOS).
+     * Starts {@code main} like {@link #start(Class, String...)} with the process's file size limit
+     * ({@code ulimit -f}) set to {@code bytes} (rounded down to POSIX's 512-byte blocks): a write past it fails with
+     * "File too large" (the JVM ignores SIGXFSZ), a real I/O error like a full disk, for the files the child writes.
+     * Needs a POSIX {@code /bin/sh} (Linux, macOS).
      */
     public static ChildJvm startWithFileSizeLimit(long bytes, Class<?> main, String... args) {
-        return start(new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -f " + bytes / 512 + " && exec \"$@\"", "sh")),
+        return launch(List.of("/bin/sh", "-c", "ulimit -f " + bytes / 512 + " && exec \"$@\"", "sh"), List.of(),
                 main, args);
     }
 
-    private static ChildJvm start(List<String> cmd, Class<?> main, String... args) {
+    private static ChildJvm launch(List<String> prefix, List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.add("-Xmx256m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
