@@ -2,8 +2,8 @@ package dev.imagesearch.image;
 
 /**
  * The frame header (SOF segment) of a JPEG: size, components and sample precision, read without decoding anything,
- * and whether its scan data runs properly to an end marker ({@code complete}). Used to decide whether a {@link ScaledJpegDecoder} may take
- * the file.
+ * and whether its scan data runs properly to an end marker, with all its restart markers where it has them
+ * ({@code complete}). Used to decide whether a {@link ScaledJpegDecoder} may take the file.
  */
 record JpegHeader(int width, int height, int components, int precision, boolean complete) {
 
@@ -18,6 +18,8 @@ record JpegHeader(int width, int height, int components, int precision, boolean 
      */
     static JpegHeader read(byte[] d) {
         int[] frame = new int[4]; // height, width, components, precision
+        // frame marker, largest horizontal and vertical sampling factors, restart interval, components in the scan
+        int[] layout = new int[5];
         boolean[] found = new boolean[1];
         int sos = JpegSegments.walk(d, (marker, start, length) -> {
             if (JpegSegments.isFrame(marker) && !found[0]) {
@@ -30,24 +32,60 @@ record JpegHeader(int width, int height, int components, int precision, boolean 
                 frame[2] = d[start + 9] & 0xFF;
                 // Only baseline, extended and progressive Huffman frames (C0..C2) are plain enough to hand over.
                 frame[3] = marker <= 0xC2 ? d[start + 4] & 0xFF : -1;
+                layout[0] = marker;
+                for (int c = 0; c < frame[2] && 8 + 3 * c + 3 <= length; c++) {
+                    int factors = d[start + 11 + 3 * c] & 0xFF;
+                    layout[1] = Math.max(layout[1], factors >> 4);
+                    layout[2] = Math.max(layout[2], factors & 0x0F);
+                }
+            } else if (marker == 0xDD && length >= 4) { // DRI
+                layout[3] = ((d[start + 4] & 0xFF) << 8) | (d[start + 5] & 0xFF);
+            } else if (marker == JpegSegments.SOS && length >= 3) {
+                layout[4] = d[start + 4] & 0xFF;
             }
             return true;
         });
         if (!found[0] || sos == JpegSegments.STOPPED) {
             return null;
         }
-        return new JpegHeader(frame[1], frame[0], frame[2], frame[3], sos >= 0 && endsProperly(d, sos));
+        boolean complete = sos >= 0
+                && restartsBeforeEnd(d, sos) >= expectedRestarts(frame[1], frame[0], frame[2], layout);
+        return new JpegHeader(frame[1], frame[0], frame[2], frame[3], complete);
     }
 
     /**
-     * Whether the scan data that starts at the SOS marker at {@code sos} runs to an end-of-image marker with nothing
-     * but what may lie between and inside scans on the way: stuffed bytes, restart markers, fill bytes, and (in
-     * progressive files) the table and scan segments of later scans. A truncated file ends first, and corrupt data
-     * usually shows a marker that has no place there. Such files are left to ImageIO, which reports them: libjpeg
-     * decoders make the missing rows up (grey, or the last good row repeated) and only warn, which OpenCV does not
-     * pass on. Not caught: a truncated file given a new end marker right after the cut.
+     * How many restart markers a sequential file with one scan of all its components must hold: one between every
+     * two restart intervals. A file cut short and given a new end marker (which {@link #restartsBeforeEnd} cannot
+     * tell from a whole one) has fewer. 0 where that cannot be known: no restart interval, progressive or
+     * multi-scan files, an unknown height.
      */
-    private static boolean endsProperly(byte[] d, int sos) {
+    private static int expectedRestarts(int width, int height, int components, int[] layout) {
+        int marker = layout[0];
+        int hmax = layout[1];
+        int vmax = layout[2];
+        int interval = layout[3];
+        if ((marker != 0xC0 && marker != 0xC1) || interval <= 0 || layout[4] != components || components < 1
+                || hmax < 1 || vmax < 1 || width < 1 || height < 1) {
+            return 0;
+        }
+        // one component: a scan of single 8 x 8 blocks; several: interleaved MCUs of (8 hmax) x (8 vmax) pixels
+        int mcuWidth = components == 1 ? 8 : 8 * hmax;
+        int mcuHeight = components == 1 ? 8 : 8 * vmax;
+        long mcus = (long) ((width + mcuWidth - 1) / mcuWidth) * ((height + mcuHeight - 1) / mcuHeight);
+        return (int) Math.min(Integer.MAX_VALUE, (mcus + interval - 1) / interval - 1);
+    }
+
+    /**
+     * The number of restart markers in the scan data that starts at the SOS marker at {@code sos}, if it runs to an
+     * end-of-image marker with nothing but what may lie between and inside scans on the way: stuffed bytes, restart
+     * markers, fill bytes, and (in progressive files) the table and scan segments of later scans; else -1. A
+     * truncated file ends first, and corrupt data usually shows a marker that has no place there. Such files are
+     * left to ImageIO, which reports them: libjpeg decoders make the missing rows up (grey, or the last good row
+     * repeated) and only warn, which OpenCV does not pass on. A truncated file given a new end marker right after
+     * the cut passes here, and is caught only when it has restart markers to count ({@link #expectedRestarts}).
+     */
+    private static int restartsBeforeEnd(byte[] d, int sos) {
+        int restarts = 0;
         int pos = sos + 2 + (((d[sos + 2] & 0xFF) << 8) | (d[sos + 3] & 0xFF));
         int n = d.length - 1;
         while (pos < n) {
@@ -56,25 +94,28 @@ record JpegHeader(int width, int height, int components, int precision, boolean 
                 continue;
             }
             int m = d[pos + 1] & 0xFF;
-            if (m == 0x00 || (m >= 0xD0 && m <= 0xD7)) {
-                pos += 2; // a stuffed 0xFF byte, or a restart marker
+            if (m == 0x00) {
+                pos += 2; // a stuffed 0xFF byte
+            } else if (m >= 0xD0 && m <= 0xD7) {
+                pos += 2;
+                restarts++;
             } else if (m == 0xFF) {
                 pos++; // fill byte
             } else if (m == 0xD9) {
-                return true;
+                return restarts;
             } else if (m == 0xC4 || m == 0xDA || m == 0xDB || m == 0xDD || (m >= 0xE0 && m <= 0xEF) || m == 0xFE) {
                 if (pos + 4 > d.length) {
-                    return false;
+                    return -1;
                 }
                 int len = ((d[pos + 2] & 0xFF) << 8) | (d[pos + 3] & 0xFF);
                 if (len < 2) {
-                    return false;
+                    return -1;
                 }
                 pos += 2 + len; // DHT, SOS, DQT, DRI, APPn or COM between the scans of a progressive file
             } else {
-                return false;
+                return -1;
             }
         }
-        return false;
+        return -1;
     }
 }

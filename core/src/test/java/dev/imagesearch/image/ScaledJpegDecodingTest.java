@@ -108,6 +108,44 @@ class ScaledJpegDecodingTest {
     }
 
     @Test
+    void aFileCutShortAndGivenANewEndMarkerIsCaughtByItsMissingRestartMarkers() throws Exception {
+        BufferedImage image = TestImages.blocks(4, 96); // 4:2:0, 16 x 16 MCUs: 6 x 6 = 36 MCUs
+        byte[] jpeg = TestImages.jpegWithRestarts(image, 2);
+        List<Integer> restarts = new ArrayList<>();
+        for (int i = TestImages.markerIndex(jpeg, 0xDA); i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xF8) == 0xD0) {
+                restarts.add(i);
+            }
+        }
+        assertThat(restarts).as("one between every two intervals of 2 MCUs").hasSize(36 / 2 - 1);
+        assertThat(JpegHeader.read(jpeg).complete()).isTrue();
+        assertThat(decoder.decode(jpeg).getWidth()).isEqualTo(96);
+        assertThat(backend.scales).containsExactly(1);
+
+        // cut right after the 10th restart marker and end it there, as a repaired download might
+        int cut = restarts.get(9) + 2;
+        byte[] cutShort = Arrays.copyOf(jpeg, cut + 2);
+        cutShort[cut] = (byte) 0xFF;
+        cutShort[cut + 1] = (byte) 0xD9;
+        assertThat(JpegHeader.read(cutShort).complete()).isFalse();
+        assertThatThrownBy(() -> decoder.decode(cutShort)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+        assertThat(backend.scales).as("not handed to the scaled decoder").containsExactly(1);
+
+        // the same cut in a file without restart markers cannot be told from a whole one (a known gap)
+        byte[] plain = TestImages.encode(image, "jpg");
+        int scan = TestImages.markerIndex(plain, 0xDA);
+        int at = scan + (plain.length - scan) / 2;
+        while ((plain[at - 1] & 0xFF) == 0xFF) {
+            at++; // not between a 0xFF and its stuffed zero
+        }
+        byte[] plainCut = Arrays.copyOf(plain, at + 2);
+        plainCut[at] = (byte) 0xFF;
+        plainCut[at + 1] = (byte) 0xD9;
+        assertThat(JpegHeader.read(plainCut).complete()).isTrue();
+    }
+
+    @Test
     void aMarkerThatHasNoPlaceInTheScanSendsTheFileToImageIo() throws Exception {
         byte[] jpeg = TestImages.encode(TestImages.blocks(9, 256), "jpg");
         int scan = TestImages.markerIndex(jpeg, 0xDA);

@@ -10,7 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Generated test images: deterministic pictures and hand-made byte streams. */
 public final class TestImages {
@@ -155,5 +162,29 @@ public final class TestImages {
             }
         }
         throw new AssertionError("no marker " + Integer.toHexString(marker));
+    }
+
+    /** A baseline JPEG of {@code image} with a restart marker after every {@code interval} MCUs (ImageIO's DRI). */
+    public static byte[] jpegWithRestarts(BufferedImage image, int interval) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param);
+            String format = "javax_imageio_jpeg_image_1.0";
+            IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+            IIOMetadataNode sequence = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
+            IIOMetadataNode dri = new IIOMetadataNode("dri");
+            dri.setAttribute("interval", Integer.toString(interval));
+            sequence.insertBefore(dri, sequence.getElementsByTagName("sos").item(0));
+            meta.setFromTree(format, root);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+                writer.setOutput(ios);
+                writer.write(null, new IIOImage(image, null, meta), param);
+            }
+            return out.toByteArray();
+        } finally {
+            writer.dispose();
+        }
     }
 }

@@ -118,6 +118,25 @@ class OpenCvJpegDecoderTest {
     }
 
     @Test
+    void aPhotoCutAfterARestartMarkerAndGivenANewEndIsRefusedThoughOpenCvWouldMakeItsRowsUp() throws Exception {
+        byte[] jpeg = TestImages.jpegWithRestarts(TestImages.blocks(13, 400), 4);
+        int restart = -1;
+        for (int i = TestImages.markerIndex(jpeg, 0xDA), seen = 0; seen < 30; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xF8) == 0xD0) {
+                restart = i;
+                seen++;
+            }
+        }
+        byte[] cut = Arrays.copyOf(jpeg, restart + 4);
+        cut[restart + 2] = (byte) 0xFF;
+        cut[restart + 3] = (byte) 0xD9;
+        assertThat(OPENCV.decode(cut, 1).getWidth()).as("libjpeg only warns").isEqualTo(400);
+        assertThatThrownBy(() -> withOpenCv.decode(cut, 256)).isInstanceOf(ImageDecodeException.class)
+                .hasMessageContaining("truncated");
+        assertThat(withOpenCv.decode(jpeg, 256).getWidth()).isEqualTo(400);
+    }
+
+    @Test
     void throughImageDecoderExifOrientationIsApplied() throws Exception {
         BufferedImage wide = TestImages.blocks(7, 40).getSubimage(0, 0, 40, 20);
         BufferedImage out = withOpenCv.decode(TestImages.jpegWithOrientation(wide, 6));
