@@ -7,6 +7,8 @@
 # Servers (all on 127.0.0.1, free ports, no persistence, data under DIR):
 #   standalone      -> IMAGESEARCH_REDIS_URI=redis://127.0.0.1:P
 #   requirepass     -> IMAGESEARCH_REDIS_AUTH_URI=redis://127.0.0.1:P and IMAGESEARCH_REDIS_PASSWORD
+#   TLS only        -> IMAGESEARCH_REDIS_TLS_URI=rediss://127.0.0.1:P and IMAGESEARCH_REDIS_TLS_CA=<its self-signed
+#                      certificate, PEM> (made with openssl for 127.0.0.1, valid 2 days; clients need no certificate)
 #   --cluster       -> 3 masters, no replicas: IMAGESEARCH_REDIS_CLUSTER=127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3
 # Also IMAGESEARCH_REDIS_SERVER=<path of redis-server> for tests that start their own server (fault test).
 # DIR defaults to ${IMAGESEARCH_REDIS_DIR:-${TMPDIR:-/tmp}/imagesearch-redis}; pid files are DIR/*/redis.pid.
@@ -19,7 +21,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --cluster) cluster=true ;;
     --dir) dir="$2"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "start.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -27,7 +29,7 @@ done
 log() { echo "redis: $*" >&2; }
 
 install_redis() {
-  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null && command -v openssl >/dev/null; then
     return
   fi
   if ! command -v apt-get >/dev/null; then
@@ -35,10 +37,10 @@ install_redis() {
   fi
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  log "installing redis-server and redis-tools"
-  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >&2; then
+  log "installing redis-server, redis-tools and openssl"
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools openssl >&2; then
     $sudo apt-get update -q >&2
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools openssl >&2
   fi
 }
 
@@ -94,6 +96,33 @@ aport=$(free_port)
 start_server auth "$aport" --requirepass "$password"
 echo "IMAGESEARCH_REDIS_AUTH_URI=redis://127.0.0.1:$aport"
 echo "IMAGESEARCH_REDIS_PASSWORD=$password"
+
+# A TLS-only server with a throw-away self-signed certificate for 127.0.0.1.
+tport=$(free_port)
+tdir="$dir/tls"
+mkdir -p "$tdir"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$tdir/key.pem" -out "$tdir/cert.pem" 2>"$tdir/openssl.log" \
+  || { log "openssl could not make a certificate; see $tdir/openssl.log"; exit 1; }
+redis-server --bind 127.0.0.1 --port 0 --tls-port "$tport" --tls-cert-file "$tdir/cert.pem" \
+  --tls-key-file "$tdir/key.pem" --tls-ca-cert-file "$tdir/cert.pem" --tls-auth-clients no --dir "$tdir" \
+  --save "" --appendonly no --daemonize yes --pidfile "$tdir/redis.pid" --logfile "$tdir/redis.log" \
+  || { log "redis-server did not start with TLS (built without it?); see $tdir/redis.log"; exit 1; }
+tls_ok=false
+for _ in $(seq 1 100); do
+  if [ "$(redis-cli --tls --cacert "$tdir/cert.pem" -h 127.0.0.1 -p "$tport" ping 2>/dev/null)" = "PONG" ]; then
+    tls_ok=true; break
+  fi
+  sleep 0.1
+done
+if ! $tls_ok; then
+  log "tls did not answer PING on port $tport within 10 s; log: $tdir/redis.log"
+  tail -n 20 "$tdir/redis.log" >&2 || true
+  exit 1
+fi
+log "tls ready on 127.0.0.1:$tport"
+echo "IMAGESEARCH_REDIS_TLS_URI=rediss://127.0.0.1:$tport"
+echo "IMAGESEARCH_REDIS_TLS_CA=$tdir/cert.pem"
 
 if $cluster; then
   nodes=()

@@ -471,6 +471,11 @@ public final class RedisIdMapper implements IdMapper {
                     : "the server rejected the user/password (" + msg + ")";
         } else if (upper.contains("WITHOUT ANY PASSWORD CONFIGURED")) {
             why = "a password was given but the server has none configured (" + msg + ")";
+        } else if (find(e, java.security.cert.CertificateException.class) != null) {
+            why = "the server's TLS certificate was not accepted ("
+                    + find(e, java.security.cert.CertificateException.class).getMessage() + "); trust its CA in the "
+                    + "JVM trust store (-Djavax.net.ssl.trustStore=...) or with RedisIdMapConfig.Builder."
+                    + "sslSocketFactory(...), and connect by a name or address the certificate names";
         } else if (root instanceof SSLException) {
             why = "TLS handshake failed (" + root.getMessage() + ")"
                     + (c.tls() ? "; is the server TLS-enabled? use redis:// for a plain server" : "");

@@ -1,11 +1,21 @@
 package dev.imagesearch.redis;
 
 import dev.imagesearch.testing.TestResources;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisCluster;
@@ -29,6 +39,31 @@ final class RedisTestServers {
                 .cluster(true);
     }
 
+    /**
+     * The TLS-only server ({@code IMAGESEARCH_REDIS_TLS_URI}), trusted through its self-signed certificate
+     * ({@code IMAGESEARCH_REDIS_TLS_CA}), or skip/fail.
+     */
+    static RedisIdMapConfig.Builder tls() {
+        return RedisIdMapConfig.builder().uri(TestResources.setting("IMAGESEARCH_REDIS_TLS_URI"))
+                .sslSocketFactory(trusting(Path.of(TestResources.setting("IMAGESEARCH_REDIS_TLS_CA"))));
+    }
+
+    /** A socket factory that trusts exactly the PEM certificate in {@code ca}. */
+    static SSLSocketFactory trusting(Path ca) {
+        try (InputStream in = Files.newInputStream(ca)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot trust " + ca + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A namespace no other test uses. */
     static String freshNamespace() {
         return "test-" + UUID.randomUUID();
@@ -36,7 +71,10 @@ final class RedisTestServers {
 
     /** A plain client on the same server, to look at or tamper with keys behind the mapper's back. */
     static UnifiedJedis rawClient(RedisIdMapConfig c) {
-        DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder();
+        DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder().ssl(c.tls());
+        if (c.sslSocketFactory() != null) {
+            cb.sslSocketFactory(c.sslSocketFactory());
+        }
         if (c.password() != null) {
             cb.user(c.user()).password(c.password());
         }
