@@ -228,12 +228,8 @@ final class RecordLog implements Closeable {
                 }
                 break;
             }
-            int len = rec.limit() - 4;
-            byte type = rec.get(0);
-            ByteBuffer body = ByteBuffer.wrap(rec.array(), 1, len - 1).slice();
-            visitor.record(type, body);
+            pos += visit(rec, visitor);
             records++;
-            pos += 4 + len + 4;
         }
         return pos;
     }
@@ -411,17 +407,24 @@ final class RecordLog implements Closeable {
      * @throws IOException if a record cannot be read (the file changed under this log)
      */
     void scan(RecordVisitor visitor) throws IOException {
-        sync();
+        if (failed != null || pending.size() > 0) {
+            sync(); // only then: a compaction scans right after a sync, twice
+        }
         long pos = dataStart;
         while (pos < durableEnd) {
             ByteBuffer rec = readRecord(pos, durableEnd);
             if (rec == null) {
                 throw new IOException(file + ": cannot read the record at offset " + pos + " again");
             }
-            int len = rec.limit() - 4;
-            visitor.record(rec.get(0), ByteBuffer.wrap(rec.array(), 1, len - 1).slice());
-            pos += 4 + len + 4;
+            pos += visit(rec, visitor);
         }
+    }
+
+    /** Hands a record read by {@link #readRecord} to {@code visitor}; returns its size in the file. */
+    private static long visit(ByteBuffer rec, RecordVisitor visitor) throws IOException {
+        int len = rec.limit() - 4;
+        visitor.record(rec.get(0), ByteBuffer.wrap(rec.array(), 1, len - 1).slice());
+        return 4 + len + 4;
     }
 
     /** The file whose lock guards {@code file}: the same name with {@code .lock} appended. */
