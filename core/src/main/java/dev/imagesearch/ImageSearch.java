@@ -4,6 +4,7 @@ import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.embedded.EmbeddedIdMapper;
 import dev.imagesearch.embedded.EmbeddedVectorStore;
+import dev.imagesearch.files.ImageFiles;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.image.ImageDecodeException;
@@ -20,14 +21,12 @@ import dev.imagesearch.store.VectorStore;
 import dev.imagesearch.store.VectorStoreException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,8 +69,7 @@ public final class ImageSearch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageSearch.class);
 
     /** File name extensions {@link #indexDirectory} picks up (lower case). */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of(
-            "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "wbmp");
+    public static final Set<String> IMAGE_EXTENSIONS = ImageFiles.EXTENSIONS;
 
     private final List<IndexedModel> models;
     private final VectorStore store;
@@ -177,7 +175,10 @@ public final class ImageSearch implements AutoCloseable {
         }
     }
 
-    /** Indexes every image file (by extension) under a directory, recursively, in a stable (sorted) order. */
+    /**
+     * Indexes every image file (by extension) under a directory, recursively, in a stable (sorted) order. Every
+     * other entry is listed in {@link IndexReport#skipped()} with its reason (see {@link ImageFiles#scan}).
+     */
     public IndexReport indexDirectory(Path directory) {
         return indexDirectory(directory, IndexListener.NONE);
     }
@@ -187,32 +188,22 @@ public final class ImageSearch implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("Not a directory: " + directory);
         }
-        try (Stream<Path> files = listImages(directory)) {
-            return index(files::iterator, listener);
-        }
+        ImageFiles.Scan scan = ImageFiles.scan(directory);
+        return index(scan.images(), listener).withSkipped(scan.skipped());
     }
 
     /**
-     * The image files under a directory, recursively, sorted by path within each directory. The stream is lazy;
-     * close it.
+     * The image files under a directory, recursively, sorted by path (see {@link ImageFiles#scan}, which also says
+     * why every other entry is left out).
      */
     public static Stream<Path> listImages(Path directory) {
-        try {
-            return Files.walk(directory)
-                    .filter(p -> isImageName(p) && Files.isRegularFile(p))
-                    .sorted();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + directory + ": " + e.getMessage(), e);
-        }
+        return ImageFiles.scan(directory).images().stream();
     }
 
     /** Whether a file name has one of the {@link #IMAGE_EXTENSIONS}. */
     public static boolean isImageName(Path p) {
-        String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return ImageFiles.isImageName(p);
     }
-
 
     /** The {@code k} images most similar to the image file at {@code image}, best first. */
     public List<Match> similar(Path image, int k) throws ImageDecodeException {

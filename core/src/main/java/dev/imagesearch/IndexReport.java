@@ -1,5 +1,6 @@
 package dev.imagesearch;
 
+import dev.imagesearch.files.ImageFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,13 +17,28 @@ import java.util.List;
  * @param elapsed   wall-clock time of the call
  * @param partialFailures with several models: files that were indexed, but that one model could not embed
  *                  (each with the model's name and the reason); the next {@code index} tries that model again
+ * @param skipped   with {@link ImageSearch#indexDirectory}: every entry under the directory that is not an image
+ *                  file to index (a file with another extension, a dangling link, a link loop, a FIFO or device,
+ *                  a directory named like an image...), each with the reason; nothing was opened for them
  */
 public record IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed,
-                          List<Failure> partialFailures) {
+                          List<Failure> partialFailures, List<ImageFiles.Skipped> skipped) {
 
     public IndexReport {
         failures = List.copyOf(failures);
         partialFailures = List.copyOf(partialFailures);
+        skipped = List.copyOf(skipped);
+    }
+
+    /** A report with nothing skipped (indexing a list of files). */
+    public IndexReport(int indexed, int embedded, int unchanged, List<Failure> failures, Duration elapsed,
+                       List<Failure> partialFailures) {
+        this(indexed, embedded, unchanged, failures, elapsed, partialFailures, List.of());
+    }
+
+    /** This report with the entries a directory scan skipped. */
+    public IndexReport withSkipped(List<ImageFiles.Skipped> entries) {
+        return new IndexReport(indexed, embedded, unchanged, failures, elapsed, partialFailures, entries);
     }
 
     /** Number of files that failed. */
@@ -30,9 +46,14 @@ public record IndexReport(int indexed, int embedded, int unchanged, List<Failure
         return failures.size();
     }
 
-    /** Number of files looked at. */
+    /** Number of files looked at (indexed, unchanged or failed; skipped entries are not files looked at). */
     public int total() {
         return indexed + unchanged + failures.size();
+    }
+
+    /** Every entry accounted for: {@code indexed + unchanged + failed + skipped}. */
+    public int entriesSeen() {
+        return total() + skipped.size();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.imagesearch.image;
 
+import dev.imagesearch.files.ImageFiles;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -143,8 +145,10 @@ public final class ImageDecoder {
      */
     public byte[] readFile(Path path) throws ImageDecodeException {
         try {
-            if (Files.isDirectory(path)) {
-                throw new ImageDecodeException("is a directory, not an image file");
+            // Judge by attributes before opening: a FIFO would block the read and a device would never end.
+            java.util.Optional<String> notRegular = ImageFiles.whyNotRegular(path);
+            if (notRegular.isPresent()) {
+                throw new ImageDecodeException(notRegular.get());
             }
             // Open first, so that a file we may not read says so (rather than "empty", as special files report 0).
             try (InputStream in = Files.newInputStream(path)) {
@@ -166,7 +170,7 @@ public final class ImageDecoder {
         } catch (AccessDeniedException e) {
             throw new ImageDecodeException("permission denied", e);
         } catch (IOException e) {
-            throw new ImageDecodeException("cannot read file: " + e.getMessage(), e);
+            throw new ImageDecodeException("cannot read file: " + ImageFiles.plain(e), e);
         }
     }
 
@@ -207,8 +211,13 @@ public final class ImageDecoder {
             throw new ImageDecodeException("image is " + data.length + " bytes, above the limit of "
                     + limits.maxFileBytes() + " bytes");
         }
+        JpegHeader jpegHeader = JpegHeader.read(data);
+        if (jpegHeader != null && jpegHeader.precision() > 8) {
+            throw new ImageDecodeException(jpegHeader.precision() + "-bit JPEG is not supported (only 8-bit JPEGs "
+                    + "are decoded; convert it to 8 bits, e.g. to PNG, first)");
+        }
         if (jpeg != null) {
-            JpegHeader header = JpegHeader.read(data);
+            JpegHeader header = jpegHeader;
             if (header != null && header.scalable()) {
                 checkSize(header.width(), header.height());
                 BufferedImage image = decodeScaled(data, header, minSide);
@@ -271,8 +280,12 @@ public final class ImageDecoder {
             }
         } catch (ImageDecodeException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new ImageDecodeException("corrupt or truncated image: " + reason(e), e);
+        } catch (RuntimeException e) {
+            // A decoder bug tripped by odd data: its exception text (an index, a null) means nothing to a user.
+            throw new ImageDecodeException("corrupt or unsupported image data (the " + formatName(data)
+                    + " decoder could not read it)", e);
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException("not enough memory to decode the image; lower ImageLimits.maxPixels", e);
         }
@@ -349,6 +362,29 @@ public final class ImageDecoder {
                     + " pixels), above the limit of " + limits.maxPixels() + " pixels / "
                     + limits.maxSide() + " per side; raise ImageLimits to accept it");
         }
+    }
+
+    /** "JPEG", "PNG", ... from the first bytes, for messages. */
+    private static String formatName(byte[] d) {
+        if (d.length >= 3 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8) {
+            return "JPEG";
+        }
+        if (d.length >= 4 && (d[0] & 0xFF) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') {
+            return "PNG";
+        }
+        if (d.length >= 3 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F') {
+            return "GIF";
+        }
+        if (d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F' && d[8] == 'W') {
+            return "WebP";
+        }
+        if (d.length >= 2 && ((d[0] == 'I' && d[1] == 'I') || (d[0] == 'M' && d[1] == 'M'))) {
+            return "TIFF";
+        }
+        if (d.length >= 2 && d[0] == 'B' && d[1] == 'M') {
+            return "BMP";
+        }
+        return "image";
     }
 
     private static String reason(Throwable e) {

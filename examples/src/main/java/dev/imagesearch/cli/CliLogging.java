@@ -20,6 +20,11 @@ final class CliLogging {
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showShortLogName", "true");
         setIfAbsent("levelInBrackets", "true");
+        if (!verbose) {
+            // The Milvus SDK logs each failed call with gRPC internals (and a warning on every query iterator
+            // against Milvus Lite); the CLI's own error line already names the server and what to do.
+            setIfAbsent("log.io.milvus", "off");
+        }
     }
 
     /** Whether the raw arguments ask for verbose output (checked before picocli parses anything). */

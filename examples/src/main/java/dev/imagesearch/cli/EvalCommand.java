@@ -197,7 +197,7 @@ final class EvalCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             LabelledEvaluation.Report r;
             try (ImageSearch search = eval.root.open(model, common.store(dir, null), 0, 0)) {
-                List<Path> files = IndexCommand.collect(List.of(dir));
+                List<Path> files = IndexCommand.collect(List.of(dir)).files();
                 if (files.isEmpty()) {
                     throw CliException.usage("no images under " + dir);
                 }

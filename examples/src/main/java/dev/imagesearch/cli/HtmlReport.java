@@ -56,7 +56,9 @@ final class HtmlReport {
             h.append("<section>\n<div class=\"query\">");
             figure(h, q.query(), "query", "<span class=\"rank\">query</span><br>" + escape(q.query()));
             h.append("</div>\n");
-            if (q.results().isEmpty()) {
+            if (q.error() != null) {
+                h.append("<p>No results: ").append(escape(q.error())).append("</p>\n");
+            } else if (q.results().isEmpty()) {
                 h.append("<p>No results: the index is empty.</p>\n");
             }
             h.append("<div class=\"results\">\n");

@@ -2,9 +2,11 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
+import dev.imagesearch.files.ImageFiles;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +69,8 @@ final class IndexCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw CliException.usage("--threads must be at least 1, was " + threads);
         }
-        List<Path> files = collect(inputs);
+        Inputs found = collect(inputs);
+        List<Path> files = found.files();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ImageSearch search = root.open(model, store, batch == null ? 0 : batch, threads == null ? 0 : threads)) {
@@ -78,7 +80,7 @@ final class IndexCommand implements Callable<Integer> {
             Progress bar = new Progress(err, files.size(), progress, System::nanoTime);
             IndexReport report;
             try {
-                report = search.index(files, bar);
+                report = search.index(files, bar).withSkipped(found.skipped());
             } finally {
                 bar.finish();
             }
@@ -109,30 +111,49 @@ final class IndexCommand implements Callable<Integer> {
                 out.println("  " + f.path() + ": " + f.model() + ": " + f.reason());
             }
         }
+        if (!r.skipped().isEmpty()) {
+            out.printf(Locale.ROOT, "skipped:   %d (not image files; nothing was opened)%n", r.skipped().size());
+            for (var s : r.skipped()) {
+                out.println("  " + s.path() + ": " + s.reason());
+            }
+        }
+        out.printf(Locale.ROOT, "seen:      %d%n", r.entriesSeen());
         out.printf(Locale.ROOT, "elapsed:   %.1f s (%s img/s)%n", seconds,
                 Progress.rate(r.total(), r.elapsed().toNanos()));
         out.flush();
     }
 
     /**
-     * Expands the arguments into files, in argument order, each once: directories recursively (image extensions
-     * only, sorted), files as given.
+     * The files to index and the entries left out.
+     *
+     * @param files   in argument order, each once
+     * @param skipped entries under the directories that are not image files, each with why
      */
-    static List<Path> collect(List<Path> inputs) {
+    record Inputs(List<Path> files, List<ImageFiles.Skipped> skipped) {
+    }
+
+    /**
+     * Expands the arguments into files, in argument order, each once: directories recursively (image files only,
+     * sorted; every other entry is kept with its reason), files as given.
+     */
+    static Inputs collect(List<Path> inputs) {
         Set<Path> files = new LinkedHashSet<>();
+        List<ImageFiles.Skipped> skipped = new ArrayList<>();
         for (Path input : inputs) {
             if (Files.isDirectory(input)) {
-                try (Stream<Path> found = ImageSearch.listImages(input)) {
-                    found.forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                try {
+                    ImageFiles.Scan scan = ImageFiles.scan(input);
+                    scan.images().forEach(p -> files.add(p.toAbsolutePath().normalize()));
+                    skipped.addAll(scan.skipped());
                 } catch (UncheckedIOException e) {
                     throw CliException.failure("cannot list " + input + ": " + e.getCause().getMessage(), e);
                 }
-            } else if (Files.exists(input)) {
-                files.add(input.toAbsolutePath().normalize());
+            } else if (Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
+                files.add(input.toAbsolutePath().normalize()); // reading it reports a dangling link or a FIFO
             } else {
                 throw CliException.usage("no such file or directory: " + input);
             }
         }
-        return new ArrayList<>(files);
+        return new Inputs(new ArrayList<>(files), skipped);
     }
 }

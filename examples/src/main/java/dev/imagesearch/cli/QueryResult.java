@@ -19,18 +19,25 @@ import java.util.Map;
  * @param results best first
  * @param fusion  with several models: the fusion that ranked {@code results}; absent with one model
  * @param failures with several models: models that could not embed the query, with why; absent when none failed
+ * @param error   why this query got no results (a missing file, an image that cannot be decoded); absent when it
+ *                was answered. The other queries are answered all the same.
  */
-@JsonPropertyOrder({"query", "model", "k", "fusion", "failures", "results"})
+@JsonPropertyOrder({"query", "model", "k", "error", "fusion", "failures", "results"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QueryResult(String query, String model, int k, List<Hit> results, String fusion,
-                          Map<String, String> failures) {
+                          Map<String, String> failures, String error) {
 
     public QueryResult {
         results = List.copyOf(results);
     }
 
     public QueryResult(String query, String model, int k, List<Hit> results) {
-        this(query, model, k, results, null, null);
+        this(query, model, k, results, null, null, null);
+    }
+
+    /** A query that could not be answered, with the reason. */
+    static QueryResult failed(String query, String model, int k, String error) {
+        return new QueryResult(query, model, k, List.of(), null, null, error);
     }
 
     static QueryResult of(String query, String model, int k, List<Match> matches) {
@@ -40,7 +47,7 @@ public record QueryResult(String query, String model, int k, List<Hit> results, 
     static QueryResult of(String query, int k, MultiModelResult r) {
         String models = String.join("+", r.perModel().stream().map(m -> m.model()).toList());
         return new QueryResult(query, models, k, r.fused().stream().map(Hit::of).toList(), r.fusion().name(),
-                r.failures().isEmpty() ? null : r.failures());
+                r.failures().isEmpty() ? null : r.failures(), null);
     }
 
     /**

@@ -65,11 +65,6 @@ final class SimilarCommand implements Callable<Integer> {
         if (k < 1) {
             throw CliException.usage("-k must be at least 1, was " + k);
         }
-        for (Path q : queries) {
-            if (!Files.isRegularFile(q)) {
-                throw CliException.usage((Files.exists(q) ? "not a file: " : "no such file: ") + q);
-            }
-        }
         if (html != null && html.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(html.toAbsolutePath().getParent())) {
             throw CliException.usage("--html " + html + ": the directory " + html.toAbsolutePath().getParent()
@@ -83,18 +78,22 @@ final class SimilarCommand implements Callable<Integer> {
             }
             Fusion fusion = search.models().size() > 1 ? fusionOptions.fusion(search) : null;
             for (Path q : queries) {
+                String location = ImageSearch.locationOf(q);
                 try {
                     if (fusion == null) {
                         List<Match> matches = search.similar(q, k);
-                        results.add(QueryResult.of(ImageSearch.locationOf(q), search.embedder().name(), k, matches));
+                        results.add(QueryResult.of(location, search.embedder().name(), k, matches));
                     } else {
-                        results.add(QueryResult.of(ImageSearch.locationOf(q), k, search.searchAll(q, k, fusion)));
+                        results.add(QueryResult.of(location, k, search.searchAll(q, k, fusion)));
                     }
                 } catch (ImageDecodeException e) {
-                    throw CliException.failure("cannot read query image " + q + ": " + e.getMessage(), e);
+                    // one bad query must not cost the answers to the others: report it and go on
+                    String models = String.join("+", search.models().stream().map(m -> m.name()).toList());
+                    results.add(QueryResult.failed(location, models, k, queryError(q, e)));
                 }
             }
         }
+        long failed = results.stream().filter(r -> r.error() != null).count();
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.JSON) {
             out.println(QueryResult.toJson(results));
@@ -105,7 +104,22 @@ final class SimilarCommand implements Callable<Integer> {
         if (html != null) {
             writeHtml(results);
         }
+        if (failed > 0) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("imagesearch: error: " + failed + " of " + results.size() + " query images could not be "
+                    + "read (each is named in the output with the reason)");
+            err.flush();
+            return ImageSearchCli.EXIT_ERROR;
+        }
         return ImageSearchCli.EXIT_OK;
+    }
+
+    /** Why a query file gave no answer, in words: a missing file, a directory, an undecodable image. */
+    static String queryError(Path q, ImageDecodeException e) {
+        if (!Files.exists(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return "no such file";
+        }
+        return e.getMessage();
     }
 
     static void printTable(PrintWriter out, List<QueryResult> results) {
@@ -116,6 +130,10 @@ final class SimilarCommand implements Callable<Integer> {
             }
             first = false;
             out.println("query: " + q.query());
+            if (q.error() != null) {
+                out.println("error: " + q.error());
+                continue;
+            }
             if (q.fusion() == null) {
                 out.println("rank  score   location");
                 for (QueryResult.Hit hit : q.results()) {

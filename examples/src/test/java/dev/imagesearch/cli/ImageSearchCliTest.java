@@ -313,8 +313,52 @@ class ImageSearchCliTest {
         Path bad = Files.writeString(tmp.resolve("query.jpg"), "text");
         CliRun r = similar(bad.toString());
         assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
-        assertThat(r.err()).isEqualTo("imagesearch: error: cannot read query image " + bad
-                + ": not a supported image format (the file looks like text)\n");
+        assertThat(r.out()).isEqualTo("query: " + bad + "\nerror: not a supported image format (the file looks "
+                + "like text)\n");
+        assertThat(r.err()).isEqualTo("imagesearch: error: 1 of 1 query images could not be read (each is named "
+                + "in the output with the reason)\n");
+    }
+
+    @Test
+    void aMissingOrBrokenQueryIsReportedAndTheOthersAreAnswered() throws IOException {
+        index();
+        Path missing = tmp.resolve("gone.jpg");
+        Path bad = Files.writeString(tmp.resolve("query.jpg"), "text");
+        CliRun r = similar("--format", "json", "-k", "2", photos.resolve("p1.png").toString(), missing.toString(),
+                bad.toString(), photos.resolve("p3.png").toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json).hasSize(4);
+        assertThat(json.get(0).get("results").get(0).get("location").asText())
+                .isEqualTo(photos.resolve("p1.png").toString());
+        assertThat(json.get(0).has("error")).isFalse();
+        assertThat(json.get(1).get("query").asText()).isEqualTo(missing.toString());
+        assertThat(json.get(1).get("error").asText()).isEqualTo("no such file");
+        assertThat(json.get(1).get("results")).isEmpty();
+        assertThat(json.get(2).get("error").asText()).contains("not a supported image format");
+        assertThat(json.get(3).get("results").get(0).get("location").asText())
+                .isEqualTo(photos.resolve("p3.png").toString());
+        assertThat(r.errorLines()).isEqualTo(1);
+        assertThat(r.err()).contains("2 of 4 query images could not be read");
+
+        CliRun table = similar("-k", "1", missing.toString(), photos.resolve("p2.png").toString());
+        assertThat(table.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
+        assertThat(table.out()).contains("query: " + missing + "\nerror: no such file\n")
+                .contains(photos.resolve("p2.png").toString());
+    }
+
+    @Test
+    void indexNamesEverySkippedEntryAndTheCountsAddUp() throws IOException {
+        Files.createSymbolicLink(photos.resolve("dangling.jpg"), tmp.resolve("nowhere.jpg"));
+        Files.createDirectories(photos.resolve("folder.png"));
+        CliRun r = index();
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("indexed:   6").contains("skipped:   3 (not image files; nothing was opened)")
+                .contains("  " + photos.resolve("dangling.jpg") + ": dangling symbolic link: its target "
+                        + tmp.resolve("nowhere.jpg") + " does not exist")
+                .contains("  " + photos.resolve("folder.png") + ": a directory named like an image")
+                .contains("  " + photos.resolve("notes.txt") + ": extension .txt is not an image type")
+                .contains("seen:      9");
     }
 
     @Test
