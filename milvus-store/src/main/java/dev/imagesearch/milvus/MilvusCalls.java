@@ -5,7 +5,21 @@ import io.milvus.shaded.io.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +30,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The SDK's own retry loop is switched off (it defaults to 75 attempts, minutes against a server that is
  * down), so this is the only one and its bounds are those of {@link MilvusConfig}.
+ *
+ * <p>A server that is gone is noticed within seconds, not after the call deadline: the SDK waits for the
+ * channel to become ready until the deadline (30 s by default) while the port already refuses connections. So
+ * each call runs on a worker thread while the caller watches it; a call still running after
+ * {@link #FIRST_PROBE} makes the caller try a plain TCP connection to the server every {@link #PROBE_EVERY},
+ * and two failed tries in a row cancel the call with a {@link MilvusUnreachableException}. A failed call is
+ * probed the same way before it is retried.
  */
 final class MilvusCalls {
 
@@ -24,6 +45,16 @@ final class MilvusCalls {
         void sleep(Duration d) throws InterruptedException;
     }
 
+    /** Tells whether the server's port accepts connections; replaced in unit tests. */
+    interface Probe {
+        /** Null when the server accepts a connection, else why not ("connection refused"). */
+        String problem();
+    }
+
+    static final Duration FIRST_PROBE = Duration.ofSeconds(2);
+    static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    private static final int PROBE_TIMEOUT_MS = 1_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(MilvusCalls.class);
 
     private final String server;
@@ -31,18 +62,34 @@ final class MilvusCalls {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Sleeper sleeper;
+    private final Probe probe;
+    /** Runs the calls the caller watches; idle threads end after a while, so nothing needs closing. */
+    private final ExecutorService workers;
 
     MilvusCalls(MilvusConfig config) {
         this(config.uri(), config.retries(), config.initialBackoff(), config.maxBackoff(),
-                d -> Thread.sleep(d.toMillis()));
+                d -> Thread.sleep(d.toMillis()), tcpProbe(config.uri(), config.secure()));
     }
 
+    /** Without a probe: calls run on the caller's thread and failures are only classified (unit tests). */
     MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
+        this(server, retries, initialBackoff, maxBackoff, sleeper, null);
+    }
+
+    MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper,
+                Probe probe) {
         this.server = server;
         this.retries = retries;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.sleeper = sleeper;
+        this.probe = probe;
+        this.workers = probe == null ? null : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "imagesearch-milvus-call");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Runs {@code op}, retrying transient failures; {@code what} names the operation in messages. */
@@ -50,10 +97,14 @@ final class MilvusCalls {
         Duration backoff = initialBackoff;
         for (int attempt = 1; ; attempt++) {
             try {
-                return op.get();
+                return watched(what, op);
             } catch (VectorStoreException | IllegalArgumentException e) {
                 throw e;
             } catch (RuntimeException e) {
+                String gone = probe == null || !(isTransient(e) || isChannelClosed(e)) ? null : probe.problem();
+                if (gone != null) {
+                    throw unreachable(what, gone, e);
+                }
                 if (!isTransient(e) || attempt > retries) {
                     throw failure(what, e, attempt);
                 }
@@ -68,6 +119,103 @@ final class MilvusCalls {
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Runs {@code op} on a worker thread and waits for it, probing the server while it takes long; a server
+     * that refuses connections twice in a row cancels the call.
+     */
+    private <T> T watched(String what, Supplier<T> op) {
+        if (workers == null) {
+            return op.get();
+        }
+        Future<T> running = workers.submit(op::get);
+        Duration wait = FIRST_PROBE;
+        String previous = null;
+        try {
+            while (true) {
+                try {
+                    return running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    String problem = probe.problem();
+                    if (problem != null && previous != null) {
+                        running.cancel(true);
+                        throw unreachable(what, problem, null);
+                    }
+                    previous = problem;
+                    wait = PROBE_EVERY;
+                }
+            }
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new VectorStoreException("Interrupted during Milvus " + what + " at " + server, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new VectorStoreException("Milvus " + what + " at " + server + " failed: " + cause, cause);
+        }
+    }
+
+    private MilvusUnreachableException unreachable(String what, String problem, Throwable cause) {
+        return new MilvusUnreachableException("The Milvus server at " + address(server) + " cannot be reached ("
+                + problem + ") during " + what + ". Is it running? Start it and run the same command again: "
+                + "what was stored is kept and nothing is stored twice.", cause);
+    }
+
+    /** A probe that opens (and closes) a TCP connection to the server of {@code uri}. */
+    static Probe tcpProbe(String uri, boolean secure) {
+        String hostPort = address(uri);
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+        int port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : secure ? 443 : 19530;
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(bare, port), PROBE_TIMEOUT_MS);
+                return null;
+            } catch (ConnectException e) {
+                return "connection refused";
+            } catch (SocketTimeoutException e) {
+                return "no answer within " + PROBE_TIMEOUT_MS + " ms";
+            } catch (UnknownHostException e) {
+                return "unknown host " + bare;
+            } catch (IOException e) {
+                return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        };
+    }
+
+    /** {@code host:port} of a server URI such as {@code http://127.0.0.1:19530} (the URI itself if it has none). */
+    static String address(String uri) {
+        try {
+            URI u = URI.create(uri);
+            if (u.getHost() != null) {
+                return u.getPort() > 0 ? u.getHost() + ":" + u.getPort() : u.getHost();
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URI: name it as given
+        }
+        return uri;
+    }
+
+    /** "UNKNOWN - channel closed": what gRPC says when the connection drops under a call. */
+    static boolean isChannelClosed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException s) {
+                String d = s.getStatus().getDescription();
+                return s.getStatus().getCode() == Status.Code.UNKNOWN && d != null && d.contains("channel closed");
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** As {@link #call} for operations without a result. */

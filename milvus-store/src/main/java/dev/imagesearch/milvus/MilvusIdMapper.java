@@ -84,7 +84,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code put}: a query by primary key, then an upsert unless nothing changes (2 round trips);</li>
  *   <li>{@code get}: one query {@code id == X}; {@code getAll}: one query {@code id in [...]} per 1000 ids;</li>
- *   <li>{@code lookup}: a query by primary key, then one by id (2 round trips);</li>
+ *   <li>{@code lookup}: a query by primary key, then one by id (2 round trips); {@code lookupAll}: one query
+ *       {@code location in [...]} and one {@code id in [...]} per 1000 locations (2 for an indexing batch);</li>
  *   <li>{@code remove}: a query by primary key, a delete by primary key, a query by id (3);</li>
  *   <li>{@code removeId}: a query by id, then a delete by filter {@code id == X} (2);</li>
  *   <li>{@code size} and {@code forEachId}: a query iterator over every row, 1000 per page, and a set of the ids
@@ -134,6 +135,8 @@ public final class MilvusIdMapper implements IdMapper {
     static final String PROP_NAMESPACE = "imagesearch.idmap.namespace";
     /** Ids per {@code id in [...]} query, and rows per query iterator page. */
     static final int IDS_PER_REQUEST = 1_000;
+    /** Characters of a {@code location in [...]} filter after which no further location is added to it. */
+    private static final int MAX_FILTER_CHARS = 256 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(MilvusIdMapper.class);
     private static final List<String> ROW_FIELDS = List.of(LOCATION_FIELD, ID_FIELD, CONTENT_HASH_FIELD, SEQ_FIELD);
@@ -428,6 +431,43 @@ public final class MilvusIdMapper implements IdMapper {
                 byId.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
             }
             byId.forEach((id, rows) -> toRecord(id, rows).ifPresent(rec -> out.put(id, rec)));
+        }
+        return out;
+    }
+
+    /**
+     * One query {@code location in [...]} per {@value #IDS_PER_REQUEST} locations, then one {@link #getAll} for
+     * the ids found: two round trips for a batch of files, where {@link #lookup} takes two per file.
+     */
+    @Override
+    public Map<String, ImageRecord> lookupAll(Collection<String> locations) {
+        Objects.requireNonNull(locations, "locations");
+        ensureOpen();
+        List<String> unique = new ArrayList<>(new LinkedHashSet<>(locations));
+        Map<String, Long> idOf = new HashMap<>();
+        int from = 0;
+        while (from < unique.size()) {
+            // up to IDS_PER_REQUEST locations, and a filter of moderate length whatever the locations' lengths
+            StringBuilder filter = new StringBuilder(LOCATION_FIELD).append(" in [");
+            int n = 0;
+            while (from + n < unique.size() && n < IDS_PER_REQUEST
+                    && (n == 0 || filter.length() < MAX_FILTER_CHARS)) {
+                filter.append(n == 0 ? "" : ",").append(quote(unique.get(from + n)));
+                n++;
+            }
+            for (Row r : query("query by " + n + " locations", filter.append(']').toString(), 0)) {
+                idOf.put(r.location(), r.id());
+            }
+            from += n;
+        }
+        Map<Long, ImageRecord> records = idOf.isEmpty() ? Map.of() : getAll(idOf.values());
+        Map<String, ImageRecord> out = new java.util.LinkedHashMap<>();
+        for (String location : unique) {
+            Long id = idOf.get(location);
+            ImageRecord r = id == null ? null : records.get(id);
+            if (r != null) {
+                out.put(location, r);
+            }
         }
         return out;
     }
