@@ -26,8 +26,10 @@ import java.util.Objects;
  *       acknowledged (they are in its write-ahead log)</li>
  * </ul>
  *
- * <p>Worst case for a server that is down: {@code (retries + 1) * max(connectTimeout, callTimeout)} plus the
- * backoff sleeps, then a {@link dev.imagesearch.store.VectorStoreException}.
+ * <p>A server that refuses connections is noticed within about 3 s by a TCP probe while a call waits, and fails
+ * with a {@link MilvusUnreachableException} without retries. Worst case for a server that accepts connections but
+ * does not answer: {@code (retries + 1) * callTimeout} plus the backoff sleeps, then a
+ * {@link dev.imagesearch.store.VectorStoreException}.
  */
 public final class MilvusConfig {
 
