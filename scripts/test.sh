@@ -47,3 +47,8 @@ mvn -B -ntp clean verify -Dimagesearch.it.required=true -Dimagesearch.cache="$CA
 
 echo "== check that no integration suite was skipped"
 python3 scripts/check_test_reports.py
+
+# A small run of the kill trials (docs/RELIABILITY.md has the 20-per-mode run): one trial per mode, the indexer
+# or the server under it killed at a random point, then resumed and checked for lost, duplicate and orphan entries.
+echo "== kill trials (smoke: 1 per mode)"
+python3 scripts/faults/kill_trials.py --trials 1 --photos 30 --seed "${IMAGESEARCH_KILL_SEED:-$RANDOM}"
