@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class BatchIndexer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageSearch.class);
+    /** Files whose locations are looked up in the id map together (see {@link LocationLookahead}). */
+    static final int LOOKAHEAD = 1_000;
 
     private final List<IndexedModel> models;
     private final IdMapper ids;
@@ -63,7 +65,7 @@ final class BatchIndexer {
             settled.add(path);
             listener.fileDone(path, outcome, reason);
         };
-        Iterator<Path> it = paths.iterator();
+        LocationLookahead it = new LocationLookahead(paths.iterator(), LOOKAHEAD);
         Batch batch = it.hasNext() ? prefetch(it, Set.of()) : null;
         while (batch != null) {
             settled.clear();
@@ -271,7 +273,7 @@ final class BatchIndexer {
      * Indexes one batch: checks what is unchanged and what each model must embed, starts the next batch's
      * prefetch, embeds, then writes vectors, then locations. Returns the next batch, or null at the end.
      */
-    private Batch indexBatch(Batch batch, IndexListener listener, Counters c, Iterator<Path> more) {
+    private Batch indexBatch(Batch batch, IndexListener listener, Counters c, LocationLookahead more) {
         int n = models.size();
         await(batch.read, "reading files");
         List<Item> items = batch.items.stream().filter(i -> !i.duplicate).toList();
@@ -290,7 +292,7 @@ final class BatchIndexer {
         List<Item> toMap = new ArrayList<>();
         List<Item> unchanged = new ArrayList<>();
         Map<String, ImageRecord> mapped = ok.isEmpty() ? Map.of()
-                : ids.lookupAll(ok.stream().map(i -> i.location).toList()); // one round trip per batch
+                : more.lookup(ids, ok.stream().map(i -> i.location).toList()); // one round trip per window
         for (Item item : ok) {
             long id = item.cid.id();
             boolean complete = true;
@@ -364,6 +366,7 @@ final class BatchIndexer {
             previous.ifPresent(replaced::add); // the file changed: its old content may now be found nowhere
         }
         ids.flush();
+        more.forget(items.stream().map(i -> i.location).toList());
         // Everything of this batch is durable now: count it and tell the listener before the clean-up below.
         for (Item item : items) {
             if (item.failure != null) {
