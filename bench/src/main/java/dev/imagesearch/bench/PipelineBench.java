@@ -152,7 +152,8 @@ public final class PipelineBench {
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.gc(); // what stays: the stored vectors (embedded store) plus the open index's overhead
                     double retained = (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()) / 1048576.0;
-                    emit("java-index", "folder", Path.of(opt("images", "")).getFileName().toString(),
+                    emit("java-index", "model", embedder.name(),
+                            "folder", Path.of(opt("images", "")).getFileName().toString(),
                             "pass", pass, "images", r.indexed(), "failed", r.failures().size(), "seconds", s,
                             "images_per_s", r.indexed() / s, "peak_heap_mb", watch.peakHeapMb(),
                             "peak_rss_mb", MemoryWatch.peakRssMb(),
@@ -239,14 +240,15 @@ public final class PipelineBench {
         }
         String input = ss.get(0).getInputNames().iterator().next();
         String output = d.output().orElse(ss.get(0).getOutputNames().iterator().next());
-        FloatBuffer buf = ByteBuffer.allocateDirect(batch * 3 * 224 * 224 * 4).order(ByteOrder.nativeOrder())
+        Preprocessing pre = Preprocessing.preset(d.preset()); // the model's input size (224, 240, 260 ...)
+        FloatBuffer buf = ByteBuffer.allocateDirect(batch * pre.elementsPerImage() * 4).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         Random rnd = new Random(1);
         while (buf.hasRemaining()) {
             buf.put((float) rnd.nextGaussian());
         }
         buf.flip();
-        long[] shape = {batch, 3, 224, 224};
+        long[] shape = {batch, 3, pre.height(), pre.width()};
         try (OnnxTensor t = OnnxTensor.createTensor(env, buf, shape)) {
             for (OrtSession s : ss) {
                 for (int i = 0; i < 2; i++) {
@@ -271,7 +273,7 @@ public final class PipelineBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             pool.shutdown();
             int n = perSession * sessions * batch;
-            emit("java-raw", "images", n, "seconds", secs, "images_per_s", n / secs, "sessions", sessions,
+            emit("java-raw", "model", d.name(), "images", n, "seconds", secs, "images_per_s", n / secs, "sessions", sessions,
                     "threads", threads, "batch", batch, "spin", opt("spin", "false"));
         }
         for (OrtSession s : ss) {
