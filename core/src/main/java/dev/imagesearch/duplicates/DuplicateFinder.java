@@ -46,6 +46,11 @@ public final class DuplicateFinder {
     /** Measured per-model defaults (cosine similarity); see docs/EVALUATION.md. */
     private static final Map<String, Double> DEFAULT_THRESHOLDS = Map.of(
             "efficientnet-lite0", 0.70,
+            "efficientnet-lite0-int8", 0.70,
+            "efficientnet-lite1", 0.70,
+            "efficientnet-lite1-int8", 0.70,
+            "efficientnet-lite2", 0.70,
+            "efficientnet-lite2-int8", 0.70,
             "mobilenet-v2-nsfwjs", 0.85,
             "inception-v3-nsfwjs", 0.95);
 

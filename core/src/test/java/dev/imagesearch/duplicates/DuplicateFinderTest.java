@@ -108,6 +108,7 @@ class DuplicateFinderTest {
     @Test
     void defaultThresholdsAreMeasuredForTheProvisionedModelsOnly() {
         assertThat(DuplicateFinder.hasMeasuredThreshold("efficientnet-lite0")).isTrue();
+        assertThat(DuplicateFinder.defaultThreshold("efficientnet-lite2-int8")).isEqualTo(0.70);
         assertThat(DuplicateFinder.defaultThreshold("unknown-model")).isEqualTo(DuplicateFinder.FALLBACK_THRESHOLD);
         try (ImageSearch search = open()) {
             assertThatThrownBy(() -> DuplicateFinder.builder(search).threshold(Double.NaN))

@@ -8,17 +8,23 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** EfficientNet-Lite0 through OnnxEmbedder.run(image, "logits"): top-1 ImageNet class of real photos. */
+/**
+ * EfficientNet-Lite0 and its INT8 variant (the default model) through OnnxEmbedder.run(image, "logits"): top-1
+ * ImageNet class of real photos.
+ */
 class ImageNetTop1IT {
 
-    @ParameterizedTest(name = "{0} -> {1}..{2}")
+    @ParameterizedTest(name = "{0}: {1} -> {2}..{3}")
     @CsvSource({
-        "opencv/squirrel_cls.jpg, 335, 335", // fox squirrel
-        "darknet/dog.jpg, 151, 268",         // a dog breed
-        "darknet/eagle.jpg, 21, 22",         // kite (21) or bald eagle (22): a juvenile bald eagle
+        "efficientnet-lite0, opencv/squirrel_cls.jpg, 335, 335", // fox squirrel
+        "efficientnet-lite0, darknet/dog.jpg, 151, 268",         // a dog breed
+        "efficientnet-lite0, darknet/eagle.jpg, 21, 22",         // kite (21) or bald eagle (22): a juvenile bald eagle
+        "efficientnet-lite0-int8, opencv/squirrel_cls.jpg, 335, 335",
+        "efficientnet-lite0-int8, darknet/dog.jpg, 151, 268",
+        "efficientnet-lite0-int8, darknet/eagle.jpg, 21, 22",
     })
-    void topOneMatches(String photo, int low, int high) throws Exception {
-        try (OnnxEmbedder e = OnnxEmbedder.fromDirectory(TestResources.model("efficientnet-lite0"))) {
+    void topOneMatches(String model, String photo, int low, int high) throws Exception {
+        try (OnnxEmbedder e = OnnxEmbedder.fromDirectory(TestResources.model(model))) {
             float[] logits = e.run(new ImageDecoder().decode(TestResources.photo(photo)), "logits");
             assertThat(logits).hasSize(1000);
             int best = 0;

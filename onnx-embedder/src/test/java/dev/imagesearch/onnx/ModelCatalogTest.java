@@ -89,6 +89,6 @@ class ModelCatalogTest {
     @Test
     void defaultDirectoryEndsInModels() {
         assertThat(ModelCatalog.defaultDirectory().getFileName().toString()).isNotBlank();
-        assertThat(ModelCatalog.DEFAULT_MODEL).isEqualTo("efficientnet-lite0");
+        assertThat(ModelCatalog.DEFAULT_MODEL).isEqualTo("efficientnet-lite0-int8");
     }
 }

@@ -111,6 +111,8 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
      * <li>{@code torchvision-imagenet}: shorter side 256 bilinear, centre crop 224, RGB, /255, mean
      *     [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]
      * <li>{@code efficientnet-lite}: shorter side 256 bilinear, centre crop 224, RGB, {@code (x - 127) / 128}
+     * <li>{@code efficientnet-lite1}, {@code efficientnet-lite2}: the same at the larger models' input sizes, centre
+     *     crop 240 of shorter side 272 and 260 of 292 (crop + 32, the TF EfficientNet crop padding, as 256 for 224)
      * <li>{@code nsfwjs}: 224×224 stretch, bilinear, RGB, /255
      * <li>{@code nsfwjs-299}: the same at 299×299
      * <li>{@code paddle-cls}: 192 wide × 48 high stretch, bilinear, BGR, {@code (x / 255 - 0.5) / 0.5}
@@ -145,6 +147,8 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
         Builder torch = builder().size(224, 224).centerCrop(256).interpolation(Interpolation.BILINEAR);
         m.put("torchvision-imagenet", torch.scale(1 / 255.0).mean(TORCH_MEAN).std(TORCH_STD).build());
         m.put("efficientnet-lite", torch.scale(1).mean(127, 127, 127).std(128, 128, 128).build());
+        m.put("efficientnet-lite1", torch.size(240, 240).centerCrop(272).build());
+        m.put("efficientnet-lite2", torch.size(260, 260).centerCrop(292).build());
         Builder nsfw = builder().size(224, 224).stretch().interpolation(Interpolation.BILINEAR)
                 .scale(1 / 255.0).mean(0, 0, 0).std(1, 1, 1);
         m.put("nsfwjs", nsfw.build());

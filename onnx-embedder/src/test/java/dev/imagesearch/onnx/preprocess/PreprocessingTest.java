@@ -77,7 +77,12 @@ class PreprocessingTest {
         assertThat(Preprocessing.preset("paddle-cls").width()).isEqualTo(192);
         assertThat(Preprocessing.preset("paddle-cls").height()).isEqualTo(48);
         assertThat(Preprocessing.preset("nsfwjs-299").width()).isEqualTo(299);
-        assertThat(Preprocessing.presetNames()).containsExactly("efficientnet-lite", "keras-caffe", "keras-tf",
+        assertThat(Preprocessing.preset("efficientnet-lite2").id())
+                .isEqualTo("pre1:260x260;short292+crop;bilinear;rgb;auto;scale=1;mean=127,127,127;std=128,128,128");
+        assertThat(Preprocessing.preset("efficientnet-lite1").id()).startsWith("pre1:240x240;short272+crop;");
+        assertThat(Preprocessing.preset("efficientnet-lite").id()).startsWith("pre1:224x224;short256+crop;");
+        assertThat(Preprocessing.presetNames()).containsExactly("efficientnet-lite", "efficientnet-lite1",
+                "efficientnet-lite2", "keras-caffe", "keras-tf",
                 "keras-torch", "nsfwjs", "nsfwjs-299", "paddle-cls", "torchvision-imagenet");
     }
 
