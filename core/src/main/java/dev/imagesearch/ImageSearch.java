@@ -163,6 +163,7 @@ public final class ImageSearch implements AutoCloseable {
      * {@link IndexReport#failures()} with its reason and the rest go on. Returns when everything reported as
      * indexed is durable.
      *
+     * @throws IndexCancelledException if {@code listener} cancelled the call (see {@link IndexListener#cancelled()})
      * @throws IndexAbortedException if the vector store or the id map fails (for example a server outage): it
      *         carries the report of what was completed and the files that were not stored, and its cause is the
      *         backend's exception; running {@code index} again completes the rest without duplicates
@@ -188,7 +189,7 @@ public final class ImageSearch implements AutoCloseable {
             throw new IllegalArgumentException("Not a directory: " + directory);
         }
         try (Stream<Path> files = listImages(directory)) {
-            return index(files::iterator, listener);
+            return index(files.toList(), listener); // sorting holds every path anyway; the list gives the total
         }
     }
 
@@ -214,9 +215,19 @@ public final class ImageSearch implements AutoCloseable {
     }
 
 
-    /** The {@code k} images most similar to the image file at {@code image}, best first. */
+    /**
+     * The {@code k} images most similar to the image file at {@code image}, best first.
+     *
+     * @throws ImageDecodeException if the file cannot be read or decoded, and {@link EmbeddingException} if the
+     *         model fails on it; both messages start with the file's path
+     */
     public List<Match> similar(Path image, int k) throws ImageDecodeException {
-        return similar(decodeQuery(image), k);
+        BufferedImage decoded = decodeQuery(image);
+        try {
+            return similar(decoded, k);
+        } catch (EmbeddingException e) {
+            throw new EmbeddingException(withPath(image, e.getMessage()), e);
+        }
     }
 
     /** The {@code k} indexed images most similar to encoded image bytes (JPEG, PNG, ...), best first. */
@@ -226,7 +237,16 @@ public final class ImageSearch implements AutoCloseable {
 
     /** Decodes a query file or bytes as {@code index} decodes, so that an indexed file finds itself with score 1. */
     private BufferedImage decodeQuery(Path image) throws ImageDecodeException {
-        return decoder.decode(decoder.readFile(image), minSide);
+        try {
+            return decoder.decode(decoder.readFile(image), minSide);
+        } catch (ImageDecodeException e) {
+            throw new ImageDecodeException(withPath(image, e.getMessage()), e);
+        }
+    }
+
+    /** {@code path: message}, unless the message names the path already. */
+    private static String withPath(Path path, String message) {
+        return message != null && message.contains(path.toString()) ? message : path + ": " + message;
     }
 
     private BufferedImage decodeQuery(byte[] image) throws ImageDecodeException {
