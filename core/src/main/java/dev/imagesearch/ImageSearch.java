@@ -1,5 +1,6 @@
 package dev.imagesearch;
 
+import dev.imagesearch.embed.DefaultEmbedderProvider;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.embedded.EmbeddedIdMapper;
@@ -514,7 +515,11 @@ public final class ImageSearch implements AutoCloseable {
         private Builder() {
         }
 
-        /** The primary model that turns images into vectors. Required. */
+        /**
+         * The primary model that turns images into vectors. Default: the one a {@link DefaultEmbedderProvider} on
+         * the classpath supplies ({@code imagesearch-onnx-embedder} with the default model's artifact,
+         * {@code imagesearch-model-efficientnet-lite0}); without one, {@link #build()} says what to add.
+         */
         public Builder embedder(Embedder embedder) {
             this.embedder = embedder;
             return this;
@@ -644,11 +649,25 @@ public final class ImageSearch implements AutoCloseable {
          */
 
         public ImageSearch build() {
-            if (embedder == null) {
-                throw new IllegalStateException("An embedder is required: builder().embedder(...)");
+            if (embedder != null) {
+                return build(embedder);
             }
+            Embedder loaded = DefaultEmbedderProvider.loadDefault();
+            try {
+                return build(loaded);
+            } catch (RuntimeException e) {
+                try {
+                    loaded.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private ImageSearch build(Embedder primary) {
             List<Embedder> all = new ArrayList<>();
-            all.add(embedder);
+            all.add(primary);
             all.addAll(moreEmbedders);
             List<CollectionSpec> specs = new ArrayList<>();
             Set<String> names = new HashSet<>();
