@@ -91,7 +91,8 @@ final class SimilarCommand implements Callable<Integer> {
                         results.add(QueryResult.of(ImageSearch.locationOf(q), k, search.searchAll(q, k, fusion)));
                     }
                 } catch (ImageDecodeException e) {
-                    throw CliException.failure("cannot read query image " + q + ": " + e.getMessage(), e);
+                    // the message starts with the path
+                    throw CliException.failure("cannot read query image " + e.getMessage(), e);
                 }
             }
         }
