@@ -32,8 +32,7 @@ public final class ModelCatalog {
     /** System property naming the model directory; it wins over {@code $IMAGESEARCH_MODELS}. */
     public static final String DIRECTORY_PROPERTY = "imagesearch.models";
 
-    private static final String PROVISION_HINT = "add the model's Maven artifact (dev.imagesearch:imagesearch-model-"
-            + "<name>), provision models with scripts/models/provision.sh (into "
+    private static final String PROVISION_HINT = "provision models with scripts/models/provision.sh (into "
             + "${IMAGESEARCH_CACHE:-~/.cache/imagesearch}/models), or point ModelCatalog.builder().directory(...), "
             + "-D" + DIRECTORY_PROPERTY + " or IMAGESEARCH_MODELS at a directory of them";
 
@@ -201,7 +200,8 @@ public final class ModelCatalog {
                 + (classLoader == null ? "" : " or on the classpath") + ", a model directory or an .onnx file. "
                 + (names.isEmpty() ? "No models are provisioned there; " : "Available: " + String.join(", ", names)
                 + ". To add more, ")
-                + PROVISION_HINT + ".";
+                + "add the model's Maven artifact (dev.imagesearch:imagesearch-model-"
+                + (isModelName(requested) ? requested : "<name>") + "), " + PROVISION_HINT + ".";
         return new UnknownModelException(requested, names, message);
     }
 

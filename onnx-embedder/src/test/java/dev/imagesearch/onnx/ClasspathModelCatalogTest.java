@@ -151,7 +151,7 @@ class ClasspathModelCatalogTest {
         try (URLClassLoader cl = loader(modelJar("alpha", null))) {
             assertThatThrownBy(() -> catalog(cl).load("zeta")).isInstanceOf(UnknownModelException.class)
                     .hasMessageContaining("or on the classpath").hasMessageContaining("Available: alpha")
-                    .hasMessageContaining("dev.imagesearch:imagesearch-model-<name>");
+                    .hasMessageContaining("add the model's Maven artifact (dev.imagesearch:imagesearch-model-zeta)");
         }
     }
 
