@@ -24,7 +24,7 @@ public interface IndexListener {
     /** What happened to one file. */
     enum Outcome { INDEXED, UNCHANGED, FAILED }
 
-    /** Returned by {@link #started} callers when the number of files is not known in advance. */
+    /** The total passed to {@link #started} when the number of files is not known in advance. */
     int UNKNOWN_TOTAL = -1;
 
     /**
