@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * each jar lists its models in {@value #INDEX} and holds {@code META-INF/imagesearch/models/NAME/} with
  * {@code model.properties}, the model file and the labels. ONNX Runtime loads models from files, so a model is
  * copied once into {@code extractTo/NAME-SHA/} (checked against its {@code sha256} while copying; later loads reuse
- * the copy). A jar built without its model lists it in {@value #MISSING} with the reason.
+ * the copy after checking it again, and copy it anew if it was damaged). A jar built without its model lists it in {@value #MISSING} with the reason.
  */
 final class ClasspathModels {
 
@@ -113,10 +113,13 @@ final class ClasspathModels {
                     + ModelDescriptor.FILE_NAME + "; a classpath model must carry its checksum");
         }
         Path dir = extractTo.resolve(name + "-" + sha.substring(0, 16));
-        if (Files.isDirectory(dir)) {
-            return dir;
-        }
         String file = p.getProperty("file", "model.onnx").trim();
+        if (Files.isDirectory(dir)) {
+            if (sha.equals(sha256(dir.resolve(file)))) {
+                return dir;
+            }
+            deleteQuietly(dir); // a damaged or partly deleted copy: copy it again
+        }
         String labels = p.getProperty("labels", "").trim();
         Path tmp = null;
         try {
@@ -165,6 +168,15 @@ final class ClasspathModels {
             Files.copy(in, dir.resolve(relative));
         }
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The SHA-256 (hex) of a file, or "" if it cannot be read. */
+    private static String sha256(Path file) {
+        try {
+            return OnnxEmbedder.sha256(file);
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private static List<String> lines(URL url) throws IOException {

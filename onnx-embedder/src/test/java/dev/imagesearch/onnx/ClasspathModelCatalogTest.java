@@ -119,7 +119,7 @@ class ClasspathModelCatalogTest {
     }
 
     @Test
-    void aCopyDamagedAfterExtractionIsCaughtOnLoad() throws Exception {
+    void aCopyDamagedAfterExtractionIsCopiedAgain() throws Exception {
         try (URLClassLoader cl = loader(modelJar("delta", null))) {
             catalog(cl).load("delta").close();
             Path copy;
@@ -129,8 +129,10 @@ class ClasspathModelCatalogTest {
             byte[] bytes = Files.readAllBytes(copy);
             bytes[bytes.length / 2] ^= 1;
             Files.write(copy, bytes);
-            assertThatThrownBy(() -> catalog(cl).load("delta")).isInstanceOf(EmbeddingException.class)
-                    .hasMessageContaining(copy.toString()).hasMessageContaining("damaged or was replaced");
+            String damaged = OnnxEmbedder.sha256(copy);
+            try (OnnxEmbedder e = catalog(cl).load("delta")) {
+                assertThat(e.modelSha256()).isNotEqualTo(damaged).isEqualTo(OnnxEmbedder.sha256(copy));
+            }
         }
     }
 
