@@ -65,8 +65,9 @@ final class BatchIndexer {
             settled.add(path);
             listener.fileDone(path, outcome, reason);
         };
+        listener.started(paths instanceof Collection<?> all ? all.size() : IndexListener.UNKNOWN_TOTAL);
         LocationLookahead it = new LocationLookahead(paths.iterator(), LOOKAHEAD);
-        Batch batch = it.hasNext() ? prefetch(it, Set.of()) : null;
+        Batch batch = it.hasNext() && !listener.cancelled() ? prefetch(it, Set.of()) : null;
         while (batch != null) {
             settled.clear();
             Batch next = null;
@@ -83,6 +84,10 @@ final class BatchIndexer {
                 throw e;
             }
             batch = next;
+            if (batch != null && listener.cancelled()) {
+                cancel(batch);
+                throw new IndexCancelledException(report(c, start));
+            }
         }
         return report(c, start);
     }

@@ -1,5 +1,6 @@
 package dev.imagesearch;
 
+import dev.imagesearch.embed.DefaultEmbedderProvider;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.embedded.EmbeddedIdMapper;
@@ -161,6 +162,7 @@ public final class ImageSearch implements AutoCloseable {
      * {@link IndexReport#failures()} with its reason and the rest go on. Returns when everything reported as
      * indexed is durable.
      *
+     * @throws IndexCancelledException if {@code listener} cancelled the call (see {@link IndexListener#cancelled()})
      * @throws IndexAbortedException if the vector store or the id map fails (for example a server outage): it
      *         carries the report of what was completed and the files that were not stored, and its cause is the
      *         backend's exception; running {@code index} again completes the rest without duplicates
@@ -188,7 +190,7 @@ public final class ImageSearch implements AutoCloseable {
         if (!Files.isDirectory(directory)) {
             throw new IllegalArgumentException("Not a directory: " + directory);
         }
-        ImageFiles.Scan scan = ImageFiles.scan(directory);
+        ImageFiles.Scan scan = ImageFiles.scan(directory); // a list: the listener is told the total
         return index(scan.images(), listener).withSkipped(scan.skipped());
     }
 
@@ -205,9 +207,19 @@ public final class ImageSearch implements AutoCloseable {
         return ImageFiles.isImageName(p);
     }
 
-    /** The {@code k} images most similar to the image file at {@code image}, best first. */
+    /**
+     * The {@code k} images most similar to the image file at {@code image}, best first.
+     *
+     * @throws ImageDecodeException if the file cannot be read or decoded, and {@link EmbeddingException} if the
+     *         model fails on it; both messages start with the file's path
+     */
     public List<Match> similar(Path image, int k) throws ImageDecodeException {
-        return similar(decodeQuery(image), k);
+        BufferedImage decoded = decodeQuery(image);
+        try {
+            return similar(decoded, k);
+        } catch (EmbeddingException e) {
+            throw new EmbeddingException(withPath(image, e.getMessage()), e);
+        }
     }
 
     /** The {@code k} indexed images most similar to encoded image bytes (JPEG, PNG, ...), best first. */
@@ -217,7 +229,16 @@ public final class ImageSearch implements AutoCloseable {
 
     /** Decodes a query file or bytes as {@code index} decodes, so that an indexed file finds itself with score 1. */
     private BufferedImage decodeQuery(Path image) throws ImageDecodeException {
-        return decoder.decode(decoder.readFile(image), minSide);
+        try {
+            return decoder.decode(decoder.readFile(image), minSide);
+        } catch (ImageDecodeException e) {
+            throw new ImageDecodeException(withPath(image, e.getMessage()), e);
+        }
+    }
+
+    /** {@code path: message}, unless the message names the path already. */
+    private static String withPath(Path path, String message) {
+        return message != null && message.contains(path.toString()) ? message : path + ": " + message;
     }
 
     private BufferedImage decodeQuery(byte[] image) throws ImageDecodeException {
@@ -485,7 +506,11 @@ public final class ImageSearch implements AutoCloseable {
         private Builder() {
         }
 
-        /** The primary model that turns images into vectors. Required. */
+        /**
+         * The primary model that turns images into vectors. Default: the one a {@link DefaultEmbedderProvider} on
+         * the classpath supplies ({@code imagesearch-onnx-embedder} with the default model's artifact,
+         * {@code imagesearch-model-efficientnet-lite0}); without one, {@link #build()} says what to add.
+         */
         public Builder embedder(Embedder embedder) {
             this.embedder = embedder;
             return this;
@@ -615,11 +640,25 @@ public final class ImageSearch implements AutoCloseable {
          */
 
         public ImageSearch build() {
-            if (embedder == null) {
-                throw new IllegalStateException("An embedder is required: builder().embedder(...)");
+            if (embedder != null) {
+                return build(embedder);
             }
+            Embedder loaded = DefaultEmbedderProvider.loadDefault();
+            try {
+                return build(loaded);
+            } catch (RuntimeException e) {
+                try {
+                    loaded.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
+
+        private ImageSearch build(Embedder primary) {
             List<Embedder> all = new ArrayList<>();
-            all.add(embedder);
+            all.add(primary);
             all.addAll(moreEmbedders);
             List<CollectionSpec> specs = new ArrayList<>();
             Set<String> names = new HashSet<>();

@@ -1,5 +1,6 @@
 package dev.imagesearch;
 
+import dev.imagesearch.error.ImageSearchException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * and files after them were not looked at. Running {@code index} again once the backend is back completes the
  * work without duplicates; {@link ImageSearch#repair()} removes vectors whose location was never written.
  */
-public class IndexAbortedException extends RuntimeException {
+public class IndexAbortedException extends ImageSearchException {
 
     private final transient IndexReport completed;
     private final transient List<Path> notStored;

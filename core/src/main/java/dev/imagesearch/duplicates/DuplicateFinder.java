@@ -215,7 +215,7 @@ public final class DuplicateFinder {
         String location = r.get().primaryLocation();
         try {
             return search.embed(model, decoder.decode(Path.of(location)));
-        } catch (ImageDecodeException | RuntimeException e) {
+        } catch (RuntimeException e) { // ImageDecodeException included
             LOG.warn("Duplicates: skipped {}: {}", location, e.getMessage());
             return null;
         }
@@ -235,7 +235,7 @@ public final class DuplicateFinder {
                 w = wh[0];
                 h = wh[1];
             }
-        } catch (IOException | ImageDecodeException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // ImageDecodeException included
             LOG.debug("Duplicates: no size for {}: {}", location, e.getMessage());
         }
         return new DuplicateGroup.Member(r.id(), location, r.locations(), w, h, bytes);

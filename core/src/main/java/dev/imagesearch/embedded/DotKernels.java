@@ -19,9 +19,12 @@ final class DotKernels {
             return ScalarDotKernel.INSTANCE;
         }
         // The Vector API is an incubator module in JDK 17: present only with --add-modules jdk.incubator.vector.
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        java.util.Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (vector.isEmpty()) {
             return ScalarDotKernel.INSTANCE;
         }
+        // on the module path this module reads only what module-info requires: read the incubator module too
+        DotKernels.class.getModule().addReads(vector.get());
         try {
             return (DotKernel) Class.forName(SIMD_CLASS).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {

@@ -1,7 +1,12 @@
 package dev.imagesearch.image;
 
-/** An image could not be read or decoded; the message says why, in words a user can act on. */
-public class ImageDecodeException extends Exception {
+import dev.imagesearch.error.ImageSearchException;
+
+/**
+ * An image could not be read or decoded; the message says why, in words a user can act on. Unchecked (like every
+ * {@link ImageSearchException}): {@code ImageSearch.similar(Path, int)} adds the file's path to the message.
+ */
+public class ImageDecodeException extends ImageSearchException {
     public ImageDecodeException(String message) {
         super(message);
     }

@@ -303,7 +303,7 @@ public final class ImageDecoder {
                 return image;
             }
             LOG.debug("{} returned {} instead of a TYPE_INT_RGB image; ImageIO decodes it", jpeg.name(), image);
-        } catch (ImageDecodeException | RuntimeException e) {
+        } catch (RuntimeException e) { // ImageDecodeException included
             // ImageIO tries next and reports its own reason if it fails too
             LOG.debug("{} could not decode a {}x{} JPEG ({}); ImageIO decodes it", jpeg.name(), header.width(),
                     header.height(), e.toString());
@@ -325,7 +325,7 @@ public final class ImageDecoder {
             }
             LOG.debug("{} returned {} instead of a {}x{} TYPE_INT_RGB image; ImageIO decodes it", png.name(), image,
                     w, h);
-        } catch (ImageDecodeException | RuntimeException e) {
+        } catch (RuntimeException e) { // ImageDecodeException included
             LOG.debug("{} could not decode a {}x{} PNG ({}); ImageIO decodes it", png.name(), header.width(),
                     header.height(), e.toString());
         } catch (OutOfMemoryError e) {

@@ -8,6 +8,9 @@ import java.util.Optional;
  * say which property differs and both values, for callers that can adapt (e.g. open with the stored settings).
  */
 public class CollectionMismatchException extends VectorStoreException {
+    /** The {@link #what()} of a model fingerprint difference. */
+    public static final String FINGERPRINT = "model fingerprint";
+
     private final String what;
     private final String existing;
     private final String requested;
@@ -23,12 +26,17 @@ public class CollectionMismatchException extends VectorStoreException {
         this.requested = requested;
     }
 
-    /** Builds the standard message naming both values. */
+    /**
+     * Builds the standard message naming both values; for {@code "model fingerprint"} it says instead which part
+     * differs (model, model settings or image decoding) and what to call to fix it.
+     */
     public static CollectionMismatchException of(String collection, String what, Object existing, Object requested) {
-        return new CollectionMismatchException("Collection '" + collection + "' holds vectors with " + what + " "
-                + existing + " but " + requested + " was requested; use another collection name or data "
-                + "directory, or remove the collection to re-index with this model", what,
-                String.valueOf(existing), String.valueOf(requested));
+        String message = FINGERPRINT.equals(what)
+                ? FingerprintDifference.explain(collection, String.valueOf(existing), String.valueOf(requested))
+                : "Collection '" + collection + "' holds vectors with " + what + " " + existing + " but " + requested
+                + " was requested; use another collection name or data directory, or remove the collection to "
+                + "re-index with this model";
+        return new CollectionMismatchException(message, what, String.valueOf(existing), String.valueOf(requested));
     }
 
     /** Which property differs, e.g. {@code "dimension"} or {@code "model fingerprint"}, when known. */

@@ -105,7 +105,8 @@ final class CompareCommand implements Callable<Integer> {
                     results.add(toResult(ImageSearch.locationOf(q), Comparison.of(multi.perModel(), k),
                             multi.failures()));
                 } catch (ImageDecodeException e) {
-                    throw CliException.failure("cannot read query image " + q + ": " + e.getMessage(), e);
+                    // the message starts with the path
+                    throw CliException.failure("cannot read query image " + e.getMessage(), e);
                 } catch (IllegalStateException e) { // every model failed on it
                     throw CliException.failure(q + ": " + e.getMessage(), e);
                 }

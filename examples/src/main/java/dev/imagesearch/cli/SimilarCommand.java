@@ -119,7 +119,9 @@ final class SimilarCommand implements Callable<Integer> {
         if (!Files.exists(q, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return "no such file";
         }
-        return e.getMessage();
+        String prefix = q + ": "; // the library names the path; the query field already does
+        String m = e.getMessage();
+        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     static void printTable(PrintWriter out, List<QueryResult> results) {

@@ -367,7 +367,8 @@ class ImageSearchCliTest {
         CliRun r = CliRun.fake("count", "--model", FakeModels.GRID_OTHER, "--data", data.toString());
         assertThat(r.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);
         assertThat(r.err().lines()).hasSize(1);
-        assertThat(r.err()).startsWith("imagesearch: error: Collection 'grid' holds vectors with");
+        assertThat(r.err()).startsWith("imagesearch: error: Collection 'grid' was built with model 'grid-v1'; this "
+                + "builder uses model 'grid-v2': load that model");
         CliRun verbose = CliRun.fake("--verbose", "count", "--model", FakeModels.GRID_OTHER, "--data",
                 data.toString());
         assertThat(verbose.exitCode()).isEqualTo(ImageSearchCli.EXIT_ERROR);

@@ -8,12 +8,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Named models provisioned in a directory: {@code <directory>/<name>/model.properties} + the model file (see
- * {@link ModelDescriptor}; {@code scripts/models/provision.sh} writes them). Immutable; it reads the directory on
- * every call, so models provisioned later are seen.
+ * Named models, looked up first in a directory ({@code <directory>/<name>/model.properties} + the model file; see
+ * {@link ModelDescriptor}; {@code scripts/models/provision.sh} writes them), then on the classpath, where the model
+ * artifacts ({@code dev.imagesearch:imagesearch-model-<name>}) put them. A model's file is checked against the
+ * {@code sha256} of its descriptor whenever it is loaded. Immutable; it reads the directory on every call, so
+ * models provisioned later are seen.
+ *
+ * <pre>{@code
+ * ModelCatalog.atDefaultDirectory().load("efficientnet-lite0");            // directory, then classpath
+ * ModelCatalog.builder().directory(Path.of("models")).classpath(false).build().load("my-model");
+ * }</pre>
  */
 public final class ModelCatalog {
 
@@ -23,20 +32,32 @@ public final class ModelCatalog {
      */
     public static final String DEFAULT_MODEL = "efficientnet-lite0-int8";
 
+    /** System property naming the model directory; it wins over {@code $IMAGESEARCH_MODELS}. */
+    public static final String DIRECTORY_PROPERTY = "imagesearch.models";
+
     private static final String PROVISION_HINT = "provision models with scripts/models/provision.sh (into "
-            + "${IMAGESEARCH_CACHE:-~/.cache/imagesearch}/models) or point IMAGESEARCH_MODELS at a directory of them";
+            + "${IMAGESEARCH_CACHE:-~/.cache/imagesearch}/models), or point ModelCatalog.builder().directory(...), "
+            + "-D" + DIRECTORY_PROPERTY + " or IMAGESEARCH_MODELS at a directory of them";
 
     private final Path directory;
+    private final ClassLoader classLoader;
+    private final Path extractTo;
 
-    private ModelCatalog(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory");
+    private ModelCatalog(Builder b) {
+        this.directory = Objects.requireNonNull(b.directory, "directory");
+        this.classLoader = b.classpath ? b.classLoader : null;
+        this.extractTo = b.extractTo;
     }
 
     /**
-     * {@code $IMAGESEARCH_MODELS} if set, else {@code $IMAGESEARCH_CACHE/models}, else
-     * {@code ~/.cache/imagesearch/models}.
+     * {@code -Dimagesearch.models} if set, else {@code $IMAGESEARCH_MODELS}, else {@code $IMAGESEARCH_CACHE/models},
+     * else {@code ~/.cache/imagesearch/models}.
      */
     public static Path defaultDirectory() {
+        String property = System.getProperty(DIRECTORY_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
         String models = System.getenv("IMAGESEARCH_MODELS");
         if (models != null && !models.isBlank()) {
             return Path.of(models);
@@ -47,21 +68,43 @@ public final class ModelCatalog {
         return root.resolve("models");
     }
 
-    /** The catalog at {@link #defaultDirectory()}. */
+    /** The catalog at {@link #defaultDirectory()}, then the classpath. */
     public static ModelCatalog atDefaultDirectory() {
-        return at(defaultDirectory());
+        return builder().build();
     }
 
+    /** The catalog at {@code directory}, then the classpath. */
     public static ModelCatalog at(Path directory) {
-        return new ModelCatalog(directory);
+        return builder().directory(directory).build();
+    }
+
+    /** A builder; every setting has a default, listed with its setter. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public Path directory() {
         return directory;
     }
 
-    /** Names of the sub-directories that have a {@code model.properties}, sorted; empty if there are none. */
+    private ClasspathModels classpathModels() {
+        return classLoader == null ? null : ClasspathModels.scan(classLoader, extractTo);
+    }
+
+    /**
+     * Names of the models in the directory (sub-directories with a {@code model.properties}) and on the classpath,
+     * sorted; empty if there are none.
+     */
     public List<String> names() {
+        TreeSet<String> all = new TreeSet<>(directoryNames());
+        ClasspathModels cp = classpathModels();
+        if (cp != null) {
+            all.addAll(cp.names());
+        }
+        return List.copyOf(all);
+    }
+
+    private List<String> directoryNames() {
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
@@ -75,20 +118,29 @@ public final class ModelCatalog {
 
     /** The descriptors of every model in the catalog, in name order. */
     public List<ModelDescriptor> descriptors() {
-        return names().stream().map(n -> ModelDescriptor.read(directory.resolve(n))).toList();
+        return names().stream().map(this::describe).toList();
     }
 
     /**
-     * The descriptor of a model in the catalog.
+     * The descriptor of a model in the catalog (a classpath model is copied to disk first).
      *
      * @throws UnknownModelException listing the available names
      */
     public ModelDescriptor describe(String name) {
-        Path dir = directory.resolve(name);
-        if (!isModelName(name) || !Files.isRegularFile(dir.resolve(ModelDescriptor.FILE_NAME))) {
-            throw unknown(name);
+        return ModelDescriptor.read(modelDirectory(name).orElseThrow(() -> unknown(name)));
+    }
+
+    /** The folder of a model of this catalog: in the directory, else copied from the classpath. */
+    private Optional<Path> modelDirectory(String name) {
+        if (!isModelName(name)) {
+            return Optional.empty();
         }
-        return ModelDescriptor.read(dir);
+        Path dir = directory.resolve(name);
+        if (Files.isRegularFile(dir.resolve(ModelDescriptor.FILE_NAME))) {
+            return Optional.of(dir);
+        }
+        ClasspathModels cp = classpathModels();
+        return cp != null && cp.has(name) ? Optional.of(cp.directory(name)) : Optional.empty();
     }
 
     /**
@@ -100,9 +152,9 @@ public final class ModelCatalog {
      */
     public OnnxEmbedder load(String nameOrPath) {
         Objects.requireNonNull(nameOrPath, "nameOrPath");
-        if (isModelName(nameOrPath) && Files.isRegularFile(directory.resolve(nameOrPath)
-                .resolve(ModelDescriptor.FILE_NAME))) {
-            return OnnxEmbedder.fromDirectory(directory.resolve(nameOrPath));
+        Optional<Path> named = modelDirectory(nameOrPath);
+        if (named.isPresent()) {
+            return OnnxEmbedder.fromDirectory(named.get());
         }
         Path path = Path.of(nameOrPath);
         if (Files.isDirectory(path) && Files.isRegularFile(path.resolve(ModelDescriptor.FILE_NAME))) {
@@ -127,8 +179,7 @@ public final class ModelCatalog {
         if (Files.isRegularFile(path)) {
             return OnnxEmbedder.builder(path).preprocessing(pre).build();
         }
-        Path dir = isModelName(nameOrPath) && Files.isDirectory(directory.resolve(nameOrPath))
-                ? directory.resolve(nameOrPath) : path;
+        Path dir = modelDirectory(nameOrPath).orElse(path);
         if (!Files.isRegularFile(dir.resolve(ModelDescriptor.FILE_NAME))) {
             throw unknown(nameOrPath);
         }
@@ -141,11 +192,19 @@ public final class ModelCatalog {
 
     private UnknownModelException unknown(String requested) {
         List<String> names = names();
+        ClasspathModels cp = classpathModels();
+        String missing = cp == null ? null : cp.missingReason(requested);
+        if (missing != null) {
+            return new UnknownModelException(requested, names, "Model '" + requested + "': its artifact "
+                    + "dev.imagesearch:imagesearch-model-" + requested + " is on the classpath but was " + missing
+                    + ". Rebuild that artifact where its tools are installed, or " + PROVISION_HINT + ".");
+        }
         String message = "Unknown model '" + requested + "': not a model in " + directory
-                + ", a model directory or an .onnx file. "
+                + (classLoader == null ? "" : " or on the classpath") + ", a model directory or an .onnx file. "
                 + (names.isEmpty() ? "No models are provisioned there; " : "Available: " + String.join(", ", names)
                 + ". To add more, ")
-                + PROVISION_HINT + ".";
+                + "add the model's Maven artifact (dev.imagesearch:imagesearch-model-"
+                + (isModelName(requested) ? requested : "<name>") + "), " + PROVISION_HINT + ".";
         return new UnknownModelException(requested, names, message);
     }
 
@@ -155,5 +214,56 @@ public final class ModelCatalog {
 
     private static boolean isOnnx(Path p) {
         return p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** Builds a {@link ModelCatalog}. */
+    public static final class Builder {
+        private Path directory = defaultDirectory();
+        private boolean classpath = true;
+        private ClassLoader classLoader = defaultClassLoader();
+        private Path extractTo = Path.of(System.getProperty("java.io.tmpdir"),
+                "imagesearch-models-" + System.getProperty("user.name", "user"));
+
+        private Builder() {
+        }
+
+        /** Directory of provisioned models, looked at first. Default: {@link ModelCatalog#defaultDirectory()}. */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** Whether to look for model artifacts on the classpath after the directory. Default {@code true}. */
+        public Builder classpath(boolean classpath) {
+            this.classpath = classpath;
+            return this;
+        }
+
+        /**
+         * The class loader whose resources hold model artifacts. Default: the thread's context class loader, else
+         * the one that loaded this class.
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
+        /**
+         * Where classpath models are copied for ONNX Runtime (once per model version; later loads reuse the copy).
+         * Default: {@code imagesearch-models-<user>} in {@code java.io.tmpdir}.
+         */
+        public Builder extractTo(Path folder) {
+            this.extractTo = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        public ModelCatalog build() {
+            return new ModelCatalog(this);
+        }
+
+        private static ClassLoader defaultClassLoader() {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            return context != null ? context : ModelCatalog.class.getClassLoader();
+        }
     }
 }

@@ -1,0 +1,25 @@
+/**
+ * imagesearch core: the {@code ImageSearch} facade, the {@code Embedder}, {@code VectorStore} and {@code IdMapper}
+ * interfaces, image decoding and the embedded store. An explicit module (the other jars are automatic modules), so
+ * that an application on the module path gets slf4j and java.desktop resolved without
+ * {@code --add-modules}.
+ */
+module dev.imagesearch.core {
+    requires transitive java.desktop;
+    requires org.slf4j;
+
+    exports dev.imagesearch;
+    exports dev.imagesearch.compare;
+    exports dev.imagesearch.duplicates;
+    exports dev.imagesearch.embed;
+    exports dev.imagesearch.embedded;
+    exports dev.imagesearch.error;
+    exports dev.imagesearch.eval;
+    exports dev.imagesearch.files;
+    exports dev.imagesearch.fusion;
+    exports dev.imagesearch.idmap;
+    exports dev.imagesearch.image;
+    exports dev.imagesearch.store;
+
+    uses dev.imagesearch.embed.DefaultEmbedderProvider;
+}
