@@ -2,12 +2,10 @@ package dev.imagesearch.spark;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.store.CollectionMismatchException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -32,6 +30,10 @@ public final class SparkIndexer {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkIndexer.class);
 
+    /** Names with one of {@link ImageSearch#IMAGE_EXTENSIONS}, any case (not lower(): Spark 4 runs that through ICU). */
+    private static final String IMAGE_NAME = "(?i)\\.("
+            + String.join("|", new java.util.TreeSet<>(ImageSearch.IMAGE_EXTENSIONS)) + ")$";
+
     private SparkIndexer() {
     }
 
@@ -46,8 +48,9 @@ public final class SparkIndexer {
         }
         return spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                 .load(paths.toArray(String[]::new))
-                .filter((FilterFunction<Row>) r -> isImageName(r.getString(r.fieldIndex("path"))));
+                .filter(functions.col("path").rlike(IMAGE_NAME));
     }
+
 
     /**
      * The image files listed in a column of a table (a Spark table name, or a Parquet path): the paths are
@@ -61,11 +64,6 @@ public final class SparkIndexer {
             throw new IllegalArgumentException("Table " + table + " lists no path in column " + pathColumn);
         }
         return spark.read().format("binaryFile").load(paths.toArray(String[]::new));
-    }
-
-    private static boolean isImageName(String path) {
-        int slash = path.lastIndexOf('/');
-        return ImageSearch.isImageName(Path.of(path.substring(slash + 1).isEmpty() ? "x" : path.substring(slash + 1)));
     }
 
     /**
@@ -105,19 +103,26 @@ public final class SparkIndexer {
         return summarize(counted);
     }
 
+    /** Counts rows by status without a shuffle (a groupBy would run spark.sql.shuffle.partitions tasks). */
     private static IndexSummary summarize(Dataset<Row> rows) {
-        long[] byStatus = new long[ResultRows.Status.values().length];
-        for (Row r : rows.groupBy("status").count().collectAsList()) {
-            byStatus[ResultRows.Status.valueOf(r.getString(0).toUpperCase(java.util.Locale.ROOT)).ordinal()] =
-                    r.getLong(1);
-        }
+        long[] byStatus = rows.select("status").javaRDD().aggregate(new long[ResultRows.Status.values().length],
+                (counts, r) -> {
+                    counts[ResultRows.Status.valueOf(r.getString(0).toUpperCase(java.util.Locale.ROOT)).ordinal()]++;
+                    return counts;
+                },
+                (a, b) -> {
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] += b[i];
+                    }
+                    return a;
+                });
         List<String> failures = new ArrayList<>();
         if (byStatus[ResultRows.Status.FAILED.ordinal()] > 0) {
             for (Row r : rows.filter(functions.col("status").equalTo(ResultRows.Status.FAILED.value()))
-                    .select("location", "model", "error").orderBy("location", "model")
-                    .limit(IndexSummary.MAX_FAILURES).collectAsList()) {
+                    .select("location", "model", "error").limit(IndexSummary.MAX_FAILURES).collectAsList()) {
                 failures.add(r.getString(0) + " (" + r.getString(1) + "): " + r.getString(2));
             }
+            failures.sort(null);
         }
         return new IndexSummary(byStatus[0], byStatus[1], byStatus[2], byStatus[3], failures);
     }
