@@ -3,7 +3,6 @@ package dev.imagesearch.spark;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.store.CollectionMismatchException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -155,11 +154,5 @@ public final class SparkIndexer {
             LOG.info("The index was built with ImageIO JPEG decoding; indexing the same way");
             return imageio;
         }
-    }
-
-    /** The models of an index as the job reports them. */
-    static String describe(IndexSettings settings) {
-        return String.join(", ", settings.models()) + " into " + settings.store() + " + " + settings.ids()
-                + " (" + Arrays.asList(settings.jpegDecoding(), settings.reducedDecoding() ? "reduced" : "full") + ")";
     }
 }
