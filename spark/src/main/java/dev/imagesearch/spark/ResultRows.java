@@ -1,7 +1,6 @@
 package dev.imagesearch.spark;
 
 import dev.imagesearch.ImageSearch;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
@@ -57,22 +56,22 @@ public final class ResultRows {
     }
 
     /**
-     * The location the id map records for a file of {@code binaryFile}'s {@code path} column: for {@code file:} URIs
-     * the absolute path, as {@link ImageSearch#locationOf} gives for the CLI's files (so both index the same keys);
-     * any other URI (HDFS, S3A, ...) as it is.
+     * The location the id map records for a file of {@code binaryFile}'s {@code path} column: for local files
+     * ({@code file:/...}, as Hadoop prints paths: not percent-encoded) the absolute path, as
+     * {@link ImageSearch#locationOf} gives for the CLI's files, so both index the same keys; any other file system's
+     * path (HDFS, S3A, ...) as it is.
      */
     public static String locationOf(String path) {
-        try {
-            URI uri = URI.create(path);
-            if (uri.getScheme() == null) {
-                return ImageSearch.locationOf(Path.of(path));
+        String local = null;
+        if (path.regionMatches(true, 0, "file:", 0, 5)) {
+            local = path.substring(5);
+            if (local.startsWith("//")) { // file:///x or file://localhost/x: drop the (empty) authority
+                int slash = local.indexOf('/', 2);
+                local = slash < 0 ? "/" : local.substring(slash);
             }
-            if ("file".equalsIgnoreCase(uri.getScheme())) {
-                return ImageSearch.locationOf(Path.of(uri));
-            }
-            return path;
-        } catch (IllegalArgumentException e) {
-            return path;
+        } else if (path.startsWith("/")) {
+            local = path;
         }
+        return local == null ? path : ImageSearch.locationOf(Path.of(local));
     }
 }
