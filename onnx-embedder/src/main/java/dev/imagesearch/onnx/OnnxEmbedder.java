@@ -168,6 +168,14 @@ public final class OnnxEmbedder implements Embedder {
      * @throws EmbeddingException if the descriptor or the model is missing or does not match
      */
     public static OnnxEmbedder fromDirectory(Path modelDir) {
+        return fromDirectory(modelDir, 0);
+    }
+
+    /**
+     * As {@link #fromDirectory(Path)} with {@code intraOpThreads} ONNX Runtime threads per run (0: ONNX Runtime's
+     * choice). A Spark executor runs several tasks on one shared session, so it sets this to avoid oversubscription.
+     */
+    public static OnnxEmbedder fromDirectory(Path modelDir, int intraOpThreads) {
         ModelDescriptor d = ModelDescriptor.read(modelDir);
         Preprocessing pre;
         try {
@@ -180,6 +188,9 @@ public final class OnnxEmbedder implements Embedder {
         b.descriptor = d;
         b.expectedSha256 = d.sha256().orElse(null);
         b.expectedDimension = d.dimension();
+        if (intraOpThreads > 0) {
+            b.intraOpThreads(intraOpThreads);
+        }
         return b.build();
     }
 
