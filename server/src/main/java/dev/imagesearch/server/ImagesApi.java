@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 
 /**
  * Indexed images by id: listing, metadata, thumbnails and originals. A file is only ever found through the id map
@@ -37,7 +36,7 @@ final class ImagesApi {
     private final ImageSearch search;
     private final Map<Long, byte[]> thumbnails;
     private final ImageDecoder decoder = new ImageDecoder();
-    private final Semaphore gate;
+    private final Gate gate;
 
     ImagesApi(ImageSearch search, ServerConfig config) {
         this.search = search;
@@ -50,7 +49,7 @@ final class ImagesApi {
                 return size() > capacity;
             }
         };
-        this.gate = new Semaphore(config.maxConcurrentSearches(), true);
+        this.gate = new Gate(config.maxConcurrentSearches(), config.queueTimeout());
     }
 
     static String thumbnailUrl(long id) {
@@ -114,7 +113,7 @@ final class ImagesApi {
         }
         if (jpeg == null) {
             Path file = localFile(record);
-            jpeg = Requests.gated(gate, () -> {
+            jpeg = gate.run(() -> {
                 try {
                     BufferedImage image = decoder.decode(decoder.readFile(file), THUMBNAIL_SIDE);
                     return Thumbnails.jpeg(Thumbnails.scale(image, THUMBNAIL_SIDE));

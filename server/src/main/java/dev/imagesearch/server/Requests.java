@@ -10,16 +10,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
-/** Helpers the handlers share: parameters, ids, uploads, JSON answers and the concurrency gate. */
+/** Helpers the handlers share: parameters, ids, uploads and JSON answers. */
 final class Requests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long a request waits for a free search slot before it is answered 503. */
-    private static final long QUEUE_SECONDS = 60;
 
     private Requests() {
     }
@@ -106,22 +101,5 @@ final class Requests {
             throw ApiException.badRequest("empty request body: send the image bytes as the body");
         }
         return data;
-    }
-
-    /** Runs {@code work} holding one of {@code gate}'s permits, waiting for one in turn; 503 after a minute. */
-    static <T> T gated(Semaphore gate, Supplier<T> work) {
-        try {
-            if (!gate.tryAcquire(QUEUE_SECONDS, TimeUnit.SECONDS)) {
-                throw ApiException.busy("the server is busy; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.busy("the server is stopping");
-        }
-        try {
-            return work.get();
-        } finally {
-            gate.release();
-        }
     }
 }

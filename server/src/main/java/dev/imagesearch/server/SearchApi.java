@@ -25,25 +25,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 /** Search by upload or by indexed id, duplicate groups and index status. */
 final class SearchApi {
 
     private final ImageSearch search;
     private final ServerConfig config;
-    private final Semaphore gate;
+    private final Gate gate;
 
     SearchApi(ImageSearch search, ServerConfig config) {
         this.search = search;
         this.config = config;
-        this.gate = new Semaphore(config.maxConcurrentSearches(), true);
+        this.gate = new Gate(config.maxConcurrentSearches(), config.queueTimeout());
     }
 
     /** {@code POST /api/search}: the body is the image. The upload is read only once a search slot is free. */
     void searchUpload(Context ctx) {
         Params p = params(ctx);
-        Requests.json(ctx, Requests.gated(gate, () -> {
+        Requests.json(ctx, gate.run(() -> {
             byte[] data = Requests.upload(ctx, config.uploadLimits());
             return search(decodeUpload(data), p, "upload");
         }));
@@ -53,7 +52,7 @@ final class SearchApi {
     void searchById(Context ctx) {
         ImageRecord record = Requests.record(search, ctx);
         Params p = params(ctx);
-        Requests.json(ctx, Requests.gated(gate, () -> {
+        Requests.json(ctx, gate.run(() -> {
             Path file = ImagesApi.localFile(record);
             BufferedImage image;
             try {
@@ -187,7 +186,7 @@ final class SearchApi {
             b.threshold(threshold);
         }
         DuplicateFinder finder = b.build();
-        DuplicateFinder.Result r = Requests.gated(gate, finder::find);
+        DuplicateFinder.Result r = gate.run(finder::find);
         List<ApiViews.Group> groups = new ArrayList<>();
         for (DuplicateGroup g : r.groups()) {
             List<ApiViews.Member> members = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.imagesearch.server;
 import dev.imagesearch.image.ImageLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class ServerConfig {
     private final ImageLimits uploadLimits;
     private final List<String> corsOrigins;
     private final int maxConcurrentSearches;
+    private final Duration queueTimeout;
     private final int defaultK;
     private final int maxK;
     private final int thumbnailCacheSize;
@@ -43,6 +45,7 @@ public final class ServerConfig {
         this.uploadLimits = b.uploadLimits;
         this.corsOrigins = List.copyOf(b.corsOrigins);
         this.maxConcurrentSearches = b.maxConcurrentSearches;
+        this.queueTimeout = b.queueTimeout;
         this.defaultK = b.defaultK;
         this.maxK = b.maxK;
         this.thumbnailCacheSize = b.thumbnailCacheSize;
@@ -77,6 +80,10 @@ public final class ServerConfig {
 
     public int maxConcurrentSearches() {
         return maxConcurrentSearches;
+    }
+
+    public Duration queueTimeout() {
+        return queueTimeout;
     }
 
     public int defaultK() {
@@ -122,6 +129,7 @@ public final class ServerConfig {
         private ImageLimits uploadLimits = DEFAULT_UPLOAD_LIMITS;
         private final List<String> corsOrigins = new ArrayList<>();
         private int maxConcurrentSearches = Runtime.getRuntime().availableProcessors();
+        private Duration queueTimeout = Duration.ofSeconds(60);
         private int defaultK = 10;
         private int maxK = 100;
         private int thumbnailCacheSize = 1024;
@@ -182,6 +190,15 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("maxConcurrentSearches must be at least 1, was " + n);
             }
             this.maxConcurrentSearches = n;
+            return this;
+        }
+
+        /** How long a search waits for a free slot before it is answered 503; default 60 s. */
+        public Builder queueTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("queueTimeout must be >= 0, was " + timeout);
+            }
+            this.queueTimeout = timeout;
             return this;
         }
 

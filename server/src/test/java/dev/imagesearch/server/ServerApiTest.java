@@ -343,6 +343,44 @@ class ServerApiTest {
         }
     }
 
+    @Test
+    void aSearchThatFindsNoFreeSlotIs503() throws Exception {
+        try (ImageSearch slow = ImageSearch.builder()
+                .embedder(PixelEmbedder.builder().delayMillisPerImage(1500).build())
+                .dataDirectory(tmp.resolve("slow")).build();
+             ImageSearchServer s = ImageSearchServer.start(slow, ServerConfig.builder().port(0)
+                     .maxConcurrentSearches(1).queueTimeout(java.time.Duration.ofMillis(200)).build())) {
+            Http h = new Http(s.uri());
+            byte[] q = Files.readAllBytes(files.get(0));
+            java.util.concurrent.CompletableFuture<Http.Answer> first =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> h.post("/api/search", "image/png", q));
+            Thread.sleep(500); // the first one holds the only slot for 1.5 s
+            assertError(h.post("/api/search", "image/png", q), 503, "the server is busy");
+            assertThat(first.get().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anUnexpectedFailureIs500WithAMessage() {
+        ImageSearch closed = ImageSearch.builder().embedder(PixelEmbedder.builder().build())
+                .dataDirectory(tmp.resolve("closed")).build();
+        try (ImageSearchServer s = ImageSearchServer.start(closed, ServerConfig.builder().port(0).build())) {
+            closed.close();
+            assertError(new Http(s.uri()).get("/api/stats"), 500, "internal error: IllegalStateException: "
+                    + "ImageSearch is closed");
+        }
+    }
+
+    @Test
+    void theOpenApiDescriptionListsEveryRoute() throws IOException {
+        String spec = Files.readString(Path.of("..", "docs", "openapi.yaml"));
+        for (String route : List.of("/api/search:", "/api/images:", "/api/images/{id}:", "/api/images/{id}/similar:",
+                "/api/images/{id}/thumbnail:", "/api/images/{id}/original:", "/api/stats:", "/api/duplicates:",
+                "/api/index:", "/api/remove:")) {
+            assertThat(spec).contains("  " + route + "\n");
+        }
+    }
+
     /** File name → size of every file under a directory. */
     private static Map<String, Long> snapshot(Path dir) throws IOException {
         Map<String, Long> out = new TreeMap<>();
