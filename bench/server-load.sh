@@ -66,15 +66,18 @@ baseline() {
     | grep '^RESULT'
 }
 
+LEVEL=0
 start_server() {
-  java $JOPTS -jar "$CLI" serve --data "$WORK/data" --port 0 > "$WORK/serve.log" 2>&1 &
+  LEVEL=$((LEVEL + 1))
+  local log="$WORK/serve-$LEVEL.log" # a new file each time: never the previous server's URL
+  java $JOPTS -jar "$CLI" serve --data "$WORK/data" --port 0 > "$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 120); do
-    URL=$(grep -o 'http://[^ ]*' "$WORK/serve.log" || true)
+    URL=$(grep -o 'http://[^ ]*' "$log" 2>/dev/null || true)
     [ -n "$URL" ] && return 0
     sleep 0.5
   done
-  cat "$WORK/serve.log" >&2; exit 1
+  cat "$log" >&2; exit 1
 }
 
 stop_server() {
