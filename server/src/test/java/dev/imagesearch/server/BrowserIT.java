@@ -151,21 +151,33 @@ class BrowserIT {
     void dragAndDropSearchesTheDroppedFile() {
         // Selenium cannot drag a file from the desktop: put it in a DataTransfer and fire the drop event the page
         // listens to, as a browser does when a file is dropped.
-        WebElement input = (WebElement) ((JavascriptExecutor) driver).executeScript(
-                "const i = document.createElement('input'); i.type = 'file'; i.id = 'test-drag-source';"
-                        + "document.body.append(i); return i;");
-        input.sendKeys(fruitsQuery.toAbsolutePath().toString());
+        String staged = stage(fruitsQuery);
         ((JavascriptExecutor) driver).executeScript(
-                "const dt = new DataTransfer(); dt.items.add(document.getElementById('test-drag-source').files[0]);"
+                "const dt = new DataTransfer(); dt.items.add(document.getElementById(arguments[0]).files[0]);"
                         + "const zone = document.getElementById('drop-zone');"
                         + "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true}));"
-                        + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true}));");
+                        + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true}));", staged);
         waitForHits("opencv-fruits.jpg");
         assertThat(driver.findElement(By.id("query-name")).getText()).isEqualTo("Query: query-fruits.jpg");
     }
 
     @Test
     @Order(3)
+    void pastingAnImageSearchesIt() {
+        String staged = stage(dogQuery); // a clipboard holding a file, as when an image is copied and pasted
+        ((JavascriptExecutor) driver).executeScript(
+                "const dt = new DataTransfer(); dt.items.add(document.getElementById(arguments[0]).files[0]);"
+                        + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true}));",
+                staged);
+        waitForHits("darknet-dog.jpg");
+        assertThat(driver.findElement(By.id("query-name")).getText()).isEqualTo("Query: query-dog.jpg");
+        // back to the fruits for the next test
+        new Select(driver.findElement(By.id("pick"))).selectByVisibleText("opencv-fruits.jpg");
+        waitForHits("opencv-fruits.jpg");
+    }
+
+    @Test
+    @Order(4)
     void switchingModelsShowsEachModelAndTheFusedList() {
         Select model = new Select(driver.findElement(By.id("model")));
         model.selectByValue("mobilenet-v2-nsfwjs");
@@ -192,7 +204,7 @@ class BrowserIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aFileNamedLikeMarkupIsShownAsText() {
         new Select(driver.findElement(By.id("model"))).selectByValue("efficientnet-lite0");
         new Select(driver.findElement(By.id("pick"))).selectByVisibleText(XSS_NAME);
@@ -207,7 +219,7 @@ class BrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theDuplicatesViewWorksFromTheKeyboard() {
         WebElement searchTab = driver.findElement(By.id("tab-search"));
         searchTab.sendKeys(Keys.ARROW_RIGHT);
@@ -235,7 +247,7 @@ class BrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyImageHasAltTextAndThePageBreaksNoPolicy() {
         for (WebElement img : driver.findElements(By.tagName("img"))) {
             assertThat(img.getAttribute("alt")).as(img.getAttribute("src")).isNotBlank();
@@ -245,6 +257,41 @@ class BrowserIT {
                 .filter(m -> !m.contains("favicon.ico")).toList();
         assertThat(problems).as("console warnings and errors (CSP violations among them)").isEmpty();
         assertThat(SCREENSHOTS.resolve("upload-one-model.png")).isNotEmptyFile();
+    }
+
+    @Test
+    @Order(8)
+    void withATokenThePageAsksForItAndLoadsImagesWithIt() {
+        String token = "browser-test-token-0123456789";
+        try (ImageSearchServer guarded = ImageSearchServer.start(search, ServerConfig.builder().port(0).token(token)
+                .build())) {
+            driver.get(guarded.uri().toString());
+            wait.until(d -> d.findElement(By.id("token-row")).isDisplayed());
+            driver.findElement(By.id("token")).sendKeys(token);
+            driver.findElement(By.id("token-save")).sendKeys(Keys.ENTER);
+            wait.until(d -> d.findElements(By.cssSelector("#model option")).size() == 3);
+            assertThat(driver.findElement(By.id("token-row")).isDisplayed()).isFalse();
+            new Select(driver.findElement(By.id("model"))).selectByValue("efficientnet-lite0");
+            new Select(driver.findElement(By.id("pick"))).selectByVisibleText("darknet-eagle.jpg");
+            waitForHits("darknet-eagle.jpg");
+            waitForThumbnails();
+            // an <img> cannot send the header: thumbnails are fetched with it and shown from blob: URLs (CSP img-src)
+            WebElement thumb = driver.findElement(By.cssSelector("#hits .hit img"));
+            assertThat(thumb.getAttribute("src")).startsWith("blob:");
+            assertThat(((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].naturalWidth;",
+                    thumb)).intValue()).isPositive();
+            screenshot("token");
+        }
+    }
+
+    /** A file in the page, as a hidden file input holding it; returns the input's id. */
+    private String stage(Path file) {
+        String id = "stage-" + System.nanoTime();
+        WebElement input = (WebElement) ((JavascriptExecutor) driver).executeScript(
+                "const i = document.createElement('input'); i.type = 'file'; i.id = arguments[0]; i.hidden = true;"
+                        + "document.body.append(i); return i;", id);
+        input.sendKeys(file.toAbsolutePath().toString());
+        return id;
     }
 
     private List<WebElement> waitForHits(String expectedFirst) {
