@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests and the integration suites against real models, real photos, a real
-# Milvus-protocol server (Milvus Lite) and real redis-servers (standalone and a 3-node cluster).
+# Milvus-protocol server (Milvus Lite), real redis-servers (standalone and a 3-node cluster) and a
+# real headless browser (Debian chromium + chromium-driver) for the web page.
 # Installs and starts everything it needs, stops the servers on exit, and fails if an integration
 # suite was skipped.
 #
@@ -14,6 +15,9 @@ cd "$ROOT"
 
 echo "== provision models and photos"
 bash scripts/provision.sh
+
+echo "== install the headless browser for the web page tests"
+bash scripts/browser/install.sh
 
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-test.XXXXXX")"
 cleanup() {

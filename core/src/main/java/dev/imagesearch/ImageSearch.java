@@ -227,6 +227,19 @@ public final class ImageSearch implements AutoCloseable {
         return similar(decodeQuery(image), k);
     }
 
+    /**
+     * Decodes encoded image bytes as {@code index} and {@code similar(byte[], k)} do (size limits, EXIF orientation,
+     * reduced decoding), for the {@code BufferedImage} methods such as {@link #searchAll(BufferedImage, int,
+     * dev.imagesearch.fusion.Fusion)}: an indexed file's bytes decoded here find that file with score 1.
+     *
+     * @throws ImageDecodeException if the bytes are not a supported image or exceed the {@link ImageLimits}
+     */
+    public BufferedImage decode(byte[] image) throws ImageDecodeException {
+        Objects.requireNonNull(image, "image");
+        ensureOpen();
+        return decodeQuery(image);
+    }
+
     /** Decodes a query file or bytes as {@code index} decodes, so that an indexed file finds itself with score 1. */
     private BufferedImage decodeQuery(Path image) throws ImageDecodeException {
         try {

@@ -422,11 +422,29 @@ class ImageSearchTest {
     }
 
     @Test
+    void decodedBytesSearchAsTheBytesDo() throws Exception {
+        Path a = png("a.png", 1);
+        png("b.png", 2);
+        try (ImageSearch search = open()) {
+            search.indexDirectory(tmp.resolve("photos"));
+            byte[] bytes = Files.readAllBytes(a);
+            BufferedImage decoded = search.decode(bytes);
+            List<Match> viaImage = search.similar(decoded, 2);
+            assertThat(viaImage).isEqualTo(search.similar(bytes, 2));
+            assertThat(viaImage.get(0).location()).isEqualTo(ImageSearch.locationOf(a));
+            assertThat(viaImage.get(0).score()).isCloseTo(1f, within(1e-5f));
+            assertThatThrownBy(() -> search.decode("not an image".getBytes()))
+                    .isInstanceOf(ImageDecodeException.class);
+        }
+    }
+
+    @Test
     void closedSearchRefusesWork() {
         ImageSearch search = open();
         search.close();
         search.close(); // idempotent
         assertThatThrownBy(() -> search.index(List.of())).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> search.similar(new float[48], 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> search.decode(new byte[1])).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Index image files and find visually similar images with a pretrained ONNX model.",
         subcommands = {IndexCommand.class, SimilarCommand.class, ModelsCommand.class, CountCommand.class,
                 RemoveCommand.class, VerifyCommand.class, CompareCommand.class, DuplicatesCommand.class,
-                EvalCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+                EvalCommand.class, MigrateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success (index: also when some files failed; they are listed)",
@@ -96,7 +96,7 @@ public final class ImageSearchCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "a command is required: index, similar, compare, duplicates, eval, models, count, remove or verify");
+                "a command is required: index, similar, compare, duplicates, eval, serve, models, count, remove or verify");
     }
 
     ModelSource models() {

@@ -1,0 +1,105 @@
+package dev.imagesearch.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.idmap.ImageRecord;
+import dev.imagesearch.image.ImageLimits;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/** Helpers the handlers share: parameters, ids, uploads and JSON answers. */
+final class Requests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Requests() {
+    }
+
+    static void json(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static <T> T readJson(Context ctx, Class<T> type) {
+        try {
+            return JSON.readValue(ctx.body(), type);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON body: " + e.getOriginalMessage());
+        }
+    }
+
+    /** An integer query parameter within bounds, or the default when absent. */
+    static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n < min || n > max) {
+                throw ApiException.badRequest(name + " must be " + min + ".." + max + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be an integer, was '" + v + "'");
+        }
+    }
+
+    /** The image id in the path: a decimal 64-bit number (400 if not), indexed (404 if not). */
+    static ImageRecord record(ImageSearch search, Context ctx) {
+        String raw = ctx.pathParam("id");
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("an image id is a decimal number, was '" + raw + "'");
+        }
+        return search.idMapper().get(id)
+                .filter(r -> !r.locations().isEmpty())
+                .orElseThrow(() -> ApiException.notFound("no indexed image with id " + raw));
+    }
+
+    /** The last path element of a location (a path or URI). */
+    static String name(String location) {
+        int slash = Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\'));
+        return location.substring(slash + 1);
+    }
+
+    /**
+     * Reads a request body of at most {@code limits.maxFileBytes()} bytes: 413 above it (from Content-Length before
+     * reading anything, else after reading one byte more than allowed), 400 for an empty or multipart body.
+     */
+    static byte[] upload(Context ctx, ImageLimits limits) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
+            throw ApiException.badRequest("send the image bytes themselves as the request body (Content-Type "
+                    + "image/jpeg, image/png, ... or application/octet-stream), not a form");
+        }
+        long max = limits.maxFileBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw ApiException.tooLarge("the image is " + declared + " bytes, above the limit of " + max
+                    + " bytes");
+        }
+        byte[] data;
+        try (InputStream in = ctx.req().getInputStream()) {
+            data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the upload: " + e.getMessage(), e);
+        }
+        if (data.length > max) {
+            throw ApiException.tooLarge("the image is more than " + max + " bytes, the limit");
+        }
+        if (data.length == 0) {
+            throw ApiException.badRequest("empty request body: send the image bytes as the body");
+        }
+        return data;
+    }
+}
