@@ -121,7 +121,7 @@ final class CompareCommand implements Callable<Integer> {
         out.flush();
         if (html != null) {
             try {
-                Files.writeString(html, new HtmlReport(new Thumbnails()).renderComparison(results),
+                Files.writeString(html, new HtmlReport(new ThumbnailUris()).renderComparison(results),
                         StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw CliException.failure("cannot write " + html + ": " + e.getMessage(), e);

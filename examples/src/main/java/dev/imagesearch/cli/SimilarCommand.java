@@ -166,7 +166,7 @@ final class SimilarCommand implements Callable<Integer> {
     }
 
     private void writeHtml(List<QueryResult> results) {
-        String page = new HtmlReport(new Thumbnails()).render(results);
+        String page = new HtmlReport(new ThumbnailUris()).render(results);
         try {
             Files.writeString(html, page, StandardCharsets.UTF_8);
         } catch (IOException e) {

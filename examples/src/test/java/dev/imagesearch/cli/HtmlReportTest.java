@@ -3,6 +3,7 @@ package dev.imagesearch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.image.Thumbnails;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -43,13 +44,13 @@ class HtmlReportTest {
     @Test
     void thumbnailsAreSmallJpegs(@TempDir Path tmp) throws Exception {
         BufferedImage big = new BufferedImage(1000, 400, BufferedImage.TYPE_INT_RGB);
-        BufferedImage small = Thumbnails.scale(big, Thumbnails.MAX_SIDE);
+        BufferedImage small = Thumbnails.scale(big, ThumbnailUris.MAX_SIDE);
         assertThat(small.getWidth()).isEqualTo(256);
         assertThat(small.getHeight()).isEqualTo(102);
         assertThat(Thumbnails.scale(new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB), 256).getWidth())
                 .isEqualTo(20); // never enlarged
         Path file = FakeModels.picture(tmp.resolve("p.png"), 3);
-        String uri = new Thumbnails().dataUri(file);
+        String uri = new ThumbnailUris().dataUri(file);
         assertThat(uri).startsWith("data:image/jpeg;base64,");
         byte[] jpeg = java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1));
         BufferedImage back = read(jpeg);

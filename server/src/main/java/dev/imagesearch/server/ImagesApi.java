@@ -4,6 +4,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
+import dev.imagesearch.image.Thumbnails;
 import io.javalin.http.Context;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code imagesearch.*} properties. Every default is the library's and the CLI's own: the embedded store and id map
- * under {@code imagesearch-data}, the {@code efficientnet-lite0} model from the model cache.
+ * under {@code imagesearch-data}, the default model ({@link ModelCatalog#DEFAULT_MODEL}) from the model cache.
  */
 @ConfigurationProperties("imagesearch")
 public class ImageSearchProperties {

@@ -7,6 +7,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.Match;
 import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,7 @@ class ImageSearchAutoConfigurationIT {
             .withConfiguration(AutoConfigurations.of(ImageSearchAutoConfiguration.class));
 
     private ApplicationContextRunner withModel() {
-        TestResources.model("efficientnet-lite0");
+        TestResources.model(ModelCatalog.DEFAULT_MODEL);
         return runner.withPropertyValues(
                 "imagesearch.data-directory=" + tmp.resolve("data"),
                 "imagesearch.model-directory=" + TestResources.cache().resolve("models"));
@@ -45,7 +46,7 @@ class ImageSearchAutoConfigurationIT {
         withModel().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(ctx -> {
             assertThat(ctx).hasNotFailed();
             ImageSearch search = ctx.getBean(ImageSearch.class);
-            assertThat(search.embedder().name()).isEqualTo("efficientnet-lite0");
+            assertThat(search.embedder().name()).isEqualTo(ModelCatalog.DEFAULT_MODEL);
             MeteredImageSearch metered = ctx.getBean(MeteredImageSearch.class);
             MeterRegistry registry = ctx.getBean(MeterRegistry.class);
 
@@ -67,7 +68,7 @@ class ImageSearchAutoConfigurationIT {
             Health up = health.health(true);
             assertThat(up.getStatus()).isEqualTo(Status.UP);
             assertThat(up.getDetails()).containsEntry("images", 3L)
-                    .containsEntry("model.efficientnet-lite0.vectors", 3L);
+                    .containsEntry("model." + ModelCatalog.DEFAULT_MODEL + ".vectors", 3L);
             search.close(); // as when a backend goes away: DOWN with the reason
             Health down = health.health(true);
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);

@@ -1,5 +1,6 @@
-package dev.imagesearch.server;
+package dev.imagesearch.image;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -13,16 +14,20 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Scaling and JPEG encoding of thumbnails. */
-final class Thumbnails {
+/** Small previews of images: scaled down smoothly and encoded as JPEG (the CLI's HTML reports, the web page). */
+public final class Thumbnails {
 
+    /** JPEG quality of {@link #jpeg}: small files that still look clean at thumbnail size. */
     private static final float QUALITY = 0.85f;
 
     private Thumbnails() {
     }
 
-    /** Scales down so that the longer side is at most {@code maxSide}, halving first so that nothing aliases. */
-    static BufferedImage scale(BufferedImage src, int maxSide) {
+    /**
+     * Scales down so that the longer side is at most {@code maxSide} (never up), over white where the image is
+     * transparent. Halves first: bilinear scaling from far above the target skips pixels and aliases.
+     */
+    public static BufferedImage scale(BufferedImage src, int maxSide) {
         double f = Math.min(1.0, (double) maxSide / Math.max(src.getWidth(), src.getHeight()));
         int tw = Math.max(1, (int) Math.round(src.getWidth() * f));
         int th = Math.max(1, (int) Math.round(src.getHeight() * f));
@@ -30,7 +35,8 @@ final class Thumbnails {
         while (current.getWidth() / 2 >= tw && current.getHeight() / 2 >= th) {
             current = draw(current, current.getWidth() / 2, current.getHeight() / 2);
         }
-        return draw(current, tw, th);
+        return current.getWidth() == tw && current.getHeight() == th && current.getType() == BufferedImage.TYPE_INT_RGB
+                ? current : draw(current, tw, th);
     }
 
     private static BufferedImage draw(BufferedImage src, int w, int h) {
@@ -38,14 +44,16 @@ final class Thumbnails {
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(src, 0, 0, w, h, java.awt.Color.WHITE, null); // transparency over white
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(src, 0, 0, w, h, Color.WHITE, null);
         } finally {
             g.dispose();
         }
         return out;
     }
 
-    static byte[] jpeg(BufferedImage image) {
+    /** The image as JPEG bytes. */
+    public static byte[] jpeg(BufferedImage image) {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
         if (!writers.hasNext()) {
             throw new IllegalStateException("No JPEG writer in this JVM");
