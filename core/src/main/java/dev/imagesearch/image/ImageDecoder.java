@@ -211,13 +211,13 @@ public final class ImageDecoder {
             throw new ImageDecodeException("image is " + data.length + " bytes, above the limit of "
                     + limits.maxFileBytes() + " bytes");
         }
-        JpegHeader jpegHeader = JpegHeader.read(data);
-        if (jpegHeader != null && jpegHeader.precision() > 8) {
-            throw new ImageDecodeException(jpegHeader.precision() + "-bit JPEG is not supported (only 8-bit JPEGs "
-                    + "are decoded; convert it to 8 bits, e.g. to PNG, first)");
+        int precision = JpegHeader.precision(data);
+        if (precision > 8) {
+            throw new ImageDecodeException(precision + "-bit JPEG is not supported (only 8-bit JPEGs are decoded; "
+                    + "convert it to 8 bits, e.g. to PNG, first)");
         }
         if (jpeg != null) {
-            JpegHeader header = jpegHeader;
+            JpegHeader header = JpegHeader.read(data);
             if (header != null && header.scalable()) {
                 checkSize(header.width(), header.height());
                 BufferedImage image = decodeScaled(data, header, minSide);

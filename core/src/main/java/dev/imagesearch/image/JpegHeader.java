@@ -13,6 +13,25 @@ record JpegHeader(int width, int height, int components, int precision, boolean 
     }
 
     /**
+     * The sample precision in bits of the first frame of {@code d} (8 for ordinary JPEGs, 12 or 16 for extended and
+     * lossless ones), or -1 when {@code d} is not a JPEG or has no frame header. Reads the headers only, not the
+     * scan data that {@link #read} walks through.
+     */
+    static int precision(byte[] d) {
+        int[] bits = {-1};
+        JpegSegments.walk(d, (marker, start, length) -> {
+            if (JpegSegments.isFrame(marker)) {
+                if (length >= 3) {
+                    bits[0] = d[start + 4] & 0xFF;
+                }
+                return false; // the first frame is all we need
+            }
+            return marker != JpegSegments.SOS;
+        });
+        return bits[0];
+    }
+
+    /**
      * The header of {@code d}, or {@code null} when {@code d} is not a JPEG, its header is malformed or it holds no
      * frame before its first scan.
      */
