@@ -45,7 +45,8 @@ public final class ImageFiles {
     /**
      * Every entry under {@code directory}, recursively: the image files (regular files, or links to them, named
      * with an image extension), sorted by path, and every other entry with the reason it is not indexed.
-     * Directories are entries only when named like an image; links to directories are not followed.
+     * Directories are entries only when named like an image; links to directories are not followed, except
+     * {@code directory} itself.
      *
      * @throws UncheckedIOException if {@code directory} itself cannot be listed
      */
@@ -53,34 +54,41 @@ public final class ImageFiles {
         List<Path> images = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         try {
-            Files.walkFileTree(directory, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+            // The folder itself may be a link (~/Pictures -> /data/photos): follow that one link, and report what
+            // is found under the path as given.
+            Path walked = Files.isSymbolicLink(directory) && Files.isDirectory(directory)
+                    ? directory.toRealPath() : directory;
+            java.util.function.UnaryOperator<Path> given = walked == directory ? p -> p
+                    : p -> directory.resolve(walked.relativize(p).toString());
+            Files.walkFileTree(walked, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
                     new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                            if (!dir.equals(directory) && isImageName(dir)) {
-                                skipped.add(new Skipped(dir, "a directory named like an image (its files are "
-                                        + "scanned as usual)"));
+                            if (!dir.equals(walked) && isImageName(dir)) {
+                                skipped.add(new Skipped(given.apply(dir), "a directory named like an image (its "
+                                        + "files are scanned as usual)"));
                             }
                             return FileVisitResult.CONTINUE;
                         }
 
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            Optional<String> why = whyNotIndexed(file, attrs);
+                            Path p = given.apply(file);
+                            Optional<String> why = whyNotIndexed(p, attrs);
                             if (why.isPresent()) {
-                                skipped.add(new Skipped(file, why.get()));
+                                skipped.add(new Skipped(p, why.get()));
                             } else {
-                                images.add(file);
+                                images.add(p);
                             }
                             return FileVisitResult.CONTINUE;
                         }
 
                         @Override
                         public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                            if (file.equals(directory)) {
+                            if (file.equals(walked)) {
                                 throw e;
                             }
-                            skipped.add(new Skipped(file, "cannot be listed: " + plain(e)));
+                            skipped.add(new Skipped(given.apply(file), "cannot be listed: " + plain(e)));
                             return FileVisitResult.CONTINUE;
                         }
                     });

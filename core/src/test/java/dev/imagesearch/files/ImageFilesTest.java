@@ -121,6 +121,18 @@ class ImageFilesTest {
     }
 
     @Test
+    @Timeout(30)
+    void aFolderThatIsALinkIsScannedUnderTheLinksPath() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("pictures"), dir);
+        ImageFiles.Scan scan = ImageFiles.scan(link);
+        assertThat(scan.images()).containsExactly(link.resolve("a.png"), link.resolve("album.jpg/b.png"),
+                link.resolve("c.png"));
+        assertThat(reasons(scan.skipped())).containsOnlyKeys("album.jpg", "notes.txt", "README", "dangling.jpg",
+                "loop1.jpg", "loop2.jpg", "zero.jpg", "elsewhere.jpg", "pipe.jpg");
+        assertThat(scan.skipped()).allSatisfy(s -> assertThat(s.path()).startsWithRaw(link));
+    }
+
+    @Test
     void imageNamesByExtension() {
         assertThat(ImageFiles.isImageName(Path.of("x/photo.JPG"))).isTrue();
         assertThat(ImageFiles.isImageName(Path.of("x/photo.webp"))).isTrue();
