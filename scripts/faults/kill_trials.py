@@ -224,7 +224,7 @@ def pick_photos(n, seed, into):
     return len(chosen), len(hashes)
 
 
-def summary(rows, stop_limit):
+def summary(rows):
     lines = ["| mode | kills mid-run | lost | duplicate | orphan | resumed and verified | stop after server kill "
              "(median / max s) | plain message | runs that ended before their kill (checked too) |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -311,7 +311,7 @@ def main():
         if milvus:
             milvus.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    table = summary(rows, a.stop_limit)
+    table = summary(rows)
     print(table)
     if a.report:
         Path(a.report).write_text(table + "\n")

@@ -30,6 +30,8 @@ public final class ImageFiles {
     public static final Set<String> EXTENSIONS = Set.of(
             "jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff", "wbmp");
 
+    private static final String NOT_OPENED = ", not a regular file (not opened)";
+
     /** Symbolic links followed in a row before a chain counts as a loop (as Linux's ELOOP limit). */
     private static final int MAX_LINK_HOPS = 40;
 
@@ -112,30 +114,25 @@ public final class ImageFiles {
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (own.isSymbolicLink()) {
-            return linkProblem(path, false);
-        }
-        if (own.isDirectory()) {
-            return Optional.of("a directory, not an image file");
-        }
-        return own.isOther() ? Optional.of(special(path) + ", not a regular file (not opened)") : Optional.empty();
+        return own.isDirectory() ? Optional.of("a directory, not an image file") : notRegular(path, own, false);
     }
 
     private static Optional<String> whyNotIndexed(Path file, BasicFileAttributes own) {
+        Optional<String> problem = notRegular(file, own, true);
+        if (problem.isPresent() || isImageName(file)) {
+            return problem;
+        }
+        String ext = extension(file);
+        return Optional.of((ext == null ? "no file name extension" : "extension ." + ext)
+                + " is not an image type that is indexed (" + String.join(", ", sorted(EXTENSIONS)) + ")");
+    }
+
+    /** Why a non-directory entry (given its own attributes, links not followed) is not a regular file, if so. */
+    private static Optional<String> notRegular(Path p, BasicFileAttributes own, boolean inScan) {
         if (own.isSymbolicLink()) {
-            Optional<String> problem = linkProblem(file, true);
-            if (problem.isPresent()) {
-                return problem;
-            }
-        } else if (own.isOther()) {
-            return Optional.of(special(file) + ", not a regular file (not opened)");
+            return linkProblem(p, inScan);
         }
-        if (!isImageName(file)) {
-            String ext = extension(file);
-            return Optional.of((ext == null ? "no file name extension" : "extension ." + ext)
-                    + " is not an image type that is indexed (" + String.join(", ", sorted(EXTENSIONS)) + ")");
-        }
-        return Optional.empty();
+        return own.isOther() ? Optional.of(special(p) + NOT_OPENED) : Optional.empty();
     }
 
     /** What is wrong with following a symbolic link to a regular file, if anything. */
@@ -157,8 +154,7 @@ public final class ImageFiles {
                             + (inScan ? " (links to directories are not followed)" : ", not an image file"));
                 }
                 if (attrs.isOther()) {
-                    return Optional.of("symbolic link to " + special(at) + " " + at
-                            + ", not a regular file (not opened)");
+                    return Optional.of("symbolic link to " + special(at) + " " + at + NOT_OPENED);
                 }
                 return Optional.empty();
             }

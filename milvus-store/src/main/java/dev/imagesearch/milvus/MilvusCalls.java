@@ -206,16 +206,22 @@ final class MilvusCalls {
 
     /** "UNKNOWN - channel closed": what gRPC says when the connection drops under a call. */
     static boolean isChannelClosed(Throwable e) {
+        Status s = grpcStatus(e);
+        return s != null && s.getCode() == Status.Code.UNKNOWN && s.getDescription() != null
+                && s.getDescription().contains("channel closed");
+    }
+
+    /** The status of the first gRPC exception in the cause chain, or null. */
+    private static Status grpcStatus(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StatusRuntimeException s) {
-                String d = s.getStatus().getDescription();
-                return s.getStatus().getCode() == Status.Code.UNKNOWN && d != null && d.contains("channel closed");
+                return s.getStatus();
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     /** As {@link #call} for operations without a result. */
@@ -252,15 +258,10 @@ final class MilvusCalls {
 
     /** The most telling message in the cause chain. */
     static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StatusRuntimeException s) {
-                Status st = s.getStatus();
-                return st.getCode() + (st.getDescription() != null ? " - " + st.getDescription() : "")
-                        + (st.getCause() != null ? " (" + st.getCause().getMessage() + ")" : "");
-            }
-            if (t.getCause() == null || t.getCause() == t) {
-                break;
-            }
+        Status st = grpcStatus(e);
+        if (st != null) {
+            return st.getCode() + (st.getDescription() != null ? " - " + st.getDescription() : "")
+                    + (st.getCause() != null ? " (" + st.getCause().getMessage() + ")" : "");
         }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
