@@ -73,8 +73,9 @@ final class Requests {
     }
 
     /**
-     * Reads a request body of at most {@code limits.maxFileBytes()} bytes: 413 above it (from Content-Length before
-     * reading anything, else after reading one byte more than allowed), 400 for an empty or multipart body.
+     * Reads a request body of at most {@code limits.maxFileBytes()} bytes: 413 above it (from Content-Length, else
+     * after reading one byte more than allowed; either way the rest is drained, see {@link #drain}), 400 for an
+     * empty or multipart body.
      */
     static byte[] upload(Context ctx, ImageLimits limits) {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
@@ -84,22 +85,43 @@ final class Requests {
         }
         long max = limits.maxFileBytes();
         long declared = ctx.req().getContentLengthLong();
-        if (declared > max) {
-            throw ApiException.tooLarge("the image is " + declared + " bytes, above the limit of " + max
-                    + " bytes");
-        }
         byte[] data;
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > max) {
+                drain(in, max);
+                throw ApiException.tooLarge("the image is " + declared + " bytes, above the limit of " + max
+                        + " bytes");
+            }
             data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (data.length > max) {
+                drain(in, max);
+                throw ApiException.tooLarge("the image is more than " + max + " bytes, the limit");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the upload: " + e.getMessage(), e);
-        }
-        if (data.length > max) {
-            throw ApiException.tooLarge("the image is more than " + max + " bytes, the limit");
         }
         if (data.length == 0) {
             throw ApiException.badRequest("empty request body: send the image bytes as the body");
         }
         return data;
+    }
+
+    /**
+     * Reads and drops the rest of a body that is too large, up to a few times the limit. A client that is still
+     * sending when the server answers and closes gets a connection reset instead of the 413 it could have read;
+     * a body far above the limit is cut off rather than read in full.
+     */
+    private static void drain(InputStream in, long max) throws IOException {
+        long budget = Math.min(64L << 20, 4 * max + (1 << 20));
+        while (budget > 0) {
+            long skipped = in.skip(budget);
+            if (skipped <= 0) {
+                if (in.read() < 0) {
+                    return;
+                }
+                skipped = 1;
+            }
+            budget -= skipped;
+        }
     }
 }
