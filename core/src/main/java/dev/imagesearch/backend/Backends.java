@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *       {@code DIR} ({@code "embedded"} alone is {@code embedded:imagesearch-data}); core ({@code EmbeddedVectorStoreProvider},
  *       {@code EmbeddedIdMapperProvider});</li>
  *   <li>{@code milvus://HOST[:PORT][/DB][?options]} and {@code milvuss://} (TLS): vector store and id map, artifact
- *       {@code dev.imagesearch:imagesearch-milvus-store} ({@code MilvusBackendProviders});</li>
+ *       {@code dev.imagesearch:imagesearch-milvus-store} ({@code MilvusVectorStoreProvider},
+ *       {@code MilvusIdMapperProvider});</li>
  *   <li>{@code redis://[[USER]:PASSWORD@]HOST[:PORT][,HOST:PORT...][/DB][?options]} and {@code rediss://} (TLS): id
  *       map, artifact {@code dev.imagesearch:imagesearch-redis-idmap} ({@code RedisIdMapperProvider}).</li>
  * </ul>
