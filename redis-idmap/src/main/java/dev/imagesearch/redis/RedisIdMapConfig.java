@@ -1,5 +1,6 @@
 package dev.imagesearch.redis;
 
+import dev.imagesearch.backend.RetryPolicy;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code rediss} turns TLS on. Several hosts, or {@code ?cluster=true}, mean Redis Cluster (the hosts are seed
  * nodes). User and password are percent-decoded. Options: {@code prefix}, {@code namespace},
  * {@code connectTimeout} and {@code socketTimeout} (milliseconds), {@code maxConnections}, {@code clientName},
- * {@code cluster}. Examples: {@code redis://127.0.0.1:6379}, {@code rediss://app:s3cret@redis.example:6380/2},
+ * {@code cluster}, {@code retries} and {@code retryBackoff} (first wait, milliseconds) of the
+ * {@link RetryPolicy}. Examples: {@code redis://127.0.0.1:6379}, {@code rediss://app:s3cret@redis.example:6380/2},
  * {@code redis://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000?namespace=photos}.
  */
 public final class RedisIdMapConfig {
@@ -66,6 +68,7 @@ public final class RedisIdMapConfig {
     private final String clientName;
     private final String prefix;
     private final String namespace;
+    private final RetryPolicy retryPolicy;
 
     private RedisIdMapConfig(Builder b) {
         this.endpoints = b.endpoints.isEmpty() ? List.of(new Endpoint("127.0.0.1", DEFAULT_PORT))
@@ -82,6 +85,7 @@ public final class RedisIdMapConfig {
         this.clientName = b.clientName;
         this.prefix = b.prefix;
         this.namespace = b.namespace;
+        this.retryPolicy = b.retryPolicy.build();
         if (cluster && database != 0) {
             throw new IllegalArgumentException("Redis Cluster has only database 0, but database " + database
                     + " was asked for (" + this + ")");
@@ -153,6 +157,11 @@ public final class RedisIdMapConfig {
         return namespace;
     }
 
+    /** How commands that fail with a connection error are retried (the one policy of all backends). */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     /** A copy with another namespace. */
     public RedisIdMapConfig withNamespace(String namespace) {
         return toBuilder().namespace(namespace).build();
@@ -173,6 +182,7 @@ public final class RedisIdMapConfig {
         b.clientName = clientName;
         b.prefix = prefix;
         b.namespace = namespace;
+        b.retryPolicy = retryPolicy.toBuilder();
         return b;
     }
 
@@ -216,6 +226,7 @@ public final class RedisIdMapConfig {
         private String clientName = "imagesearch-idmap";
         private String prefix = DEFAULT_PREFIX;
         private String namespace = DEFAULT_NAMESPACE;
+        private RetryPolicy.Builder retryPolicy = RetryPolicy.defaults().toBuilder();
 
         private Builder() {
         }
@@ -286,9 +297,11 @@ public final class RedisIdMapConfig {
                 case "maxConnections" -> maxConnections(parseInt(value, key, uri));
                 case "clientName" -> clientName(value);
                 case "cluster" -> cluster(Boolean.parseBoolean(value));
+                case "retries" -> retryPolicy.retries(parseInt(value, key, uri));
+                case "retryBackoff" -> retryPolicy.initialBackoff(Duration.ofMillis(parseInt(value, key, uri)));
                 default -> throw new IllegalArgumentException("Unknown Redis URI option '" + key + "' in "
                         + redact(uri) + " (known: prefix, namespace, connectTimeout, socketTimeout, maxConnections,"
-                        + " clientName, cluster)");
+                        + " clientName, cluster, retries, retryBackoff)");
             }
         }
 
@@ -329,6 +342,15 @@ public final class RedisIdMapConfig {
         /** The URI with its password replaced, for error messages. */
         static String redact(String uri) {
             return uri.replaceAll("://([^:@/]*):[^@/]*@", "://$1:***@");
+        }
+
+        /**
+         * How a command that fails with a connection error (a server restart leaves stale pooled connections; a
+         * failover) is retried. Default {@link RetryPolicy#defaults()}: 2 retries, 200 ms doubling to 2 s.
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy").toBuilder();
+            return this;
         }
 
         /** One server (standalone) or one seed node (cluster). Default {@code 127.0.0.1:6379}. */

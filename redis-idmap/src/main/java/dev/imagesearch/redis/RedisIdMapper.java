@@ -1,5 +1,6 @@
 package dev.imagesearch.redis;
 
+import dev.imagesearch.backend.RetryPolicy;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
 import java.net.ConnectException;
@@ -58,8 +59,8 @@ import redis.clients.jedis.resps.ScanResult;
  * <h2>Consistency and failures</h2>
  * Every write is one Lua script, so it is atomic: a {@code put} that moves a location from one id to another never
  * leaves half a state, even if the client dies. Reads of several ids ({@link #getAll}) are one round trip.
- * A command that fails with a connection error is retried once on a fresh connection (a server restart leaves
- * stale pooled connections); when the first attempt of a {@code put} did reach the server before the connection
+ * A command that fails with a connection error is retried on a fresh connection as
+ * {@link RedisIdMapConfig#retryPolicy()} says (a server restart leaves stale pooled connections); when an attempt of a {@code put} did reach the server before the connection
  * broke, the retry finds the location already mapped and reports no previous id, so the caller may keep a vector
  * nobody points to: a reconcile ({@code dev.imagesearch.Reconciler}) removes it. Any other failure is a
  * {@link RedisIdMapException} naming the server, the namespace and the operation; the write it was doing either
@@ -86,6 +87,7 @@ public final class RedisIdMapper implements IdMapper {
     private final String idsKey;
     private final String locsKey;
     private final List<String> writeKeys;
+    private final RetryPolicy.Retrier retrier;
     private volatile boolean closed;
 
     private RedisIdMapper(RedisIdMapConfig config, UnifiedJedis redis) {
@@ -96,6 +98,9 @@ public final class RedisIdMapper implements IdMapper {
         this.idsKey = tag + "ids";
         this.locsKey = tag + "locs";
         this.writeKeys = List.of(markerKey, idsKey, locsKey);
+        this.retrier = config.retryPolicy().retrier("redis " + config.describe(),
+                e -> e instanceof JedisConnectionException, (retry, wait, e) -> LOG.debug(
+                        "Redis command failed ({}), retry {} in {} ms", e.getMessage(), retry, wait.toMillis()));
     }
 
     /**
@@ -441,13 +446,8 @@ public final class RedisIdMapper implements IdMapper {
 
     private <T> T call(String op, Supplier<T> command) {
         try {
-            try {
-                return command.get();
-            } catch (JedisConnectionException first) {
-                // A restarted server leaves stale connections in the pool: one retry gets a fresh one.
-                LOG.debug("Redis {} failed ({}), retrying once", op, first.getMessage());
-                return command.get();
-            }
+            // A restarted server leaves stale connections in the pool: a retry gets a fresh one.
+            return retrier.call(command);
         } catch (JedisException e) {
             throw translate(config, op + " in namespace " + config.namespace(), e);
         }
