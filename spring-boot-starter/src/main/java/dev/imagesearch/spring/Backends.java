@@ -44,6 +44,6 @@ final class Backends {
     /** Names the property; core's message lists the schemes available and the artifact to add. */
     private static IllegalArgumentException notSupported(String property, String uri, IllegalArgumentException e) {
         return new IllegalArgumentException(property + " '" + dev.imagesearch.backend.Backends.redact(uri.strip())
-                + "' is not supported: " + e.getMessage(), e);
+                + "' is not supported: " + e.getMessage()); // no cause: its message is all in this one
     }
 }
