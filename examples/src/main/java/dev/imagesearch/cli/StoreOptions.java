@@ -31,8 +31,8 @@ public final class StoreOptions {
     Path data;
 
     @Option(names = "--store", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_STORE:-embedded}",
-            description = "Vector store: 'embedded' (files under --data; default) or milvus://HOST:PORT"
-                    + "[?token=T&db=NAME&index=FLAT|HNSW|IVF_FLAT|AUTOINDEX] (milvuss:// for TLS); env IMAGESEARCH_STORE.")
+            description = "Vector store: 'embedded' (files under --data; default), embedded:DIR or milvus://HOST:PORT"
+                    + "[/DB][?token=T&index=FLAT|HNSW|IVF_FLAT|AUTOINDEX] (milvuss:// for TLS); env IMAGESEARCH_STORE.")
     String store;
 
     @Option(names = "--ids", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_IDS:-embedded}",
