@@ -55,6 +55,9 @@ public final class ImageSearchServer implements AutoCloseable {
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            JsonErrorHandler jettyErrors = new JsonErrorHandler(json);
+            c.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
             if (!config.corsOrigins().isEmpty()) {
                 c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     rule.allowHost(config.corsOrigins().get(0),
