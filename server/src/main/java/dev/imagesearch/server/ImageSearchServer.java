@@ -48,7 +48,7 @@ public final class ImageSearchServer implements AutoCloseable {
         Guards guards = new Guards(config);
         SearchApi searchApi = new SearchApi(search, config);
         ImagesApi imagesApi = new ImagesApi(search, config);
-        IndexApi indexApi = new IndexApi(search, config);
+        IndexApi indexApi = new IndexApi(search, config, imagesApi::changed);
         WebAssets assets = WebAssets.load();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
