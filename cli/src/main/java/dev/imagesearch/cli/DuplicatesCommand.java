@@ -43,7 +43,7 @@ final class DuplicatesCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
-    SimilarCommand.Format format;
+    OutputFormat format;
 
     @Mixin
     ModelOptions model;
@@ -85,7 +85,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             result = b.build().find();
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == SimilarCommand.Format.JSON) {
+        if (format == OutputFormat.JSON) {
             out.println(Json.write(new Output(result.model(), result.threshold(), result.checked(), result.skipped(),
                     result.groups().stream().map(g -> new GroupJson(g.minScore(), g.maxScore(), g.members()))
                             .toList())));

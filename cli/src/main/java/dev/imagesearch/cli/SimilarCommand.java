@@ -26,9 +26,6 @@ import picocli.CommandLine.Spec;
         description = "Find the indexed images most similar to each query image (which need not be indexed).")
 final class SimilarCommand implements Callable<Integer> {
 
-    /** Output formats. */
-    enum Format { TABLE, JSON }
-
     @ParentCommand
     ImageSearchCli root;
 
@@ -45,7 +42,7 @@ final class SimilarCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "Output on stdout: table or json (default: ${DEFAULT-VALUE}). json prints one array of "
                     + "query objects; the schema is in docs/CLI.md.")
-    Format format;
+    OutputFormat format;
 
     @Option(names = "--html", paramLabel = "FILE",
             description = "Also write a self-contained HTML page with thumbnails of each query and its results.")
@@ -95,7 +92,7 @@ final class SimilarCommand implements Callable<Integer> {
         }
         long failed = results.stream().filter(r -> r.error() != null).count();
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.JSON) {
+        if (format == OutputFormat.JSON) {
             out.println(QueryResult.toJson(results));
         } else {
             printTable(out, results);
