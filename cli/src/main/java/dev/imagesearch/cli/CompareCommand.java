@@ -52,7 +52,7 @@ final class CompareCommand implements Callable<Integer> {
     Path html;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

@@ -20,7 +20,7 @@ final class CountCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

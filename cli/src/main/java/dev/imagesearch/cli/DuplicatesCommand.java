@@ -46,7 +46,7 @@ final class DuplicatesCommand implements Callable<Integer> {
     OutputFormat format;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

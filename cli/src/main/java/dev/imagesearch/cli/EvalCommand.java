@@ -177,7 +177,7 @@ final class EvalCommand implements Callable<Integer> {
         int k;
 
         @Mixin
-        ModelOptions model;
+        ModelAndDecoderOptions model;
 
         @Mixin
         Common common;
@@ -246,7 +246,7 @@ final class EvalCommand implements Callable<Integer> {
         Integer limit;
 
         @Mixin
-        ModelOptions model;
+        ModelAndDecoderOptions model;
 
         @Mixin
         Common common;

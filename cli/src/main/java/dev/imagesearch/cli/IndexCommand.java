@@ -44,7 +44,7 @@ final class IndexCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

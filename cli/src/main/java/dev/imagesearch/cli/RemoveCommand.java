@@ -31,7 +31,7 @@ final class RemoveCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
     int maxConcurrent;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;

@@ -49,7 +49,7 @@ final class SimilarCommand implements Callable<Integer> {
     Path html;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     FusionOptions fusionOptions;

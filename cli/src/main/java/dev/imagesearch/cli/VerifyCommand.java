@@ -31,7 +31,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean repair;
 
     @Mixin
-    ModelOptions model;
+    ModelAndDecoderOptions model;
 
     @Mixin
     StoreOptions store;
