@@ -1,8 +1,6 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
-import dev.imagesearch.Match;
 import dev.imagesearch.compare.Comparison;
 import dev.imagesearch.image.ImageDecodeException;
 import java.io.IOException;
@@ -18,8 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -36,39 +32,23 @@ final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Query image files.")
-    List<Path> queries;
-
-    @Option(names = {"-k", "--top"}, paramLabel = "N", defaultValue = "10",
-            description = "Results per model (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE}); the JSON schema is in docs/CLI.md.")
-    OutputFormat format;
-
-    @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write an HTML page with the models' results side by side, as thumbnails.")
-    Path html;
+    @Mixin
+    QueryOptions query;
 
     @Mixin
-    ModelAndDecoderOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Override
     public Integer call() {
-        if (k < 1) {
-            throw CliException.usage("-k must be at least 1, was " + k);
-        }
-        for (Path q : queries) {
+        int k = query.k();
+        Path html = query.html;
+        for (Path q : query.queries) {
             if (!Files.isRegularFile(q)) {
                 throw CliException.usage((Files.exists(q) ? "not a file: " : "no such file: ") + q);
             }
         }
         List<ComparisonResult> results = new ArrayList<>();
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             if (search.models().size() < 2) {
                 spec.commandLine().getErr().println("imagesearch: only one model (" + search.embedder().name()
                         + "): nothing to compare it with; pass --models a,b");
@@ -76,7 +56,7 @@ final class CompareCommand implements Callable<Integer> {
             if (search.count() == 0) {
                 spec.commandLine().getErr().println("imagesearch: the index is empty");
             }
-            for (Path q : queries) {
+            for (Path q : query.queries) {
                 try {
                     var multi = search.searchAll(q, k, dev.imagesearch.fusion.Fusion.builder(
                             dev.imagesearch.fusion.Fusion.Method.RRF).candidates(1).build());
@@ -91,7 +71,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.JSON) {
+        if (query.format == OutputFormat.JSON) {
             out.println(Json.write(results));
         } else {
             printTable(out, results);

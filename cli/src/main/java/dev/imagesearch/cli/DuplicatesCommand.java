@@ -46,10 +46,7 @@ final class DuplicatesCommand implements Callable<Integer> {
     OutputFormat format;
 
     @Mixin
-    ModelAndDecoderOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     /** JSON output. */
     @JsonPropertyOrder({"model", "threshold", "checked", "skipped", "groups"})
@@ -70,7 +67,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             throw CliException.usage("--threshold must be a number, was " + threshold);
         }
         DuplicateFinder.Result result;
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours);
             if (using != null) {
                 try {

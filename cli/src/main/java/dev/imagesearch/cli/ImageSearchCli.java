@@ -109,6 +109,11 @@ public final class ImageSearchCli implements Callable<Integer> {
      * @param batch   files per batch, or 0 for the model's preferred size
      * @param threads decoding threads, or 0 for one per processor
      */
+    ImageSearch open(IndexOptions index, int batch, int threads) {
+        return open(index.model, index.store, batch, threads);
+    }
+
+    /** {@link #open(IndexOptions, int, int)} with the options one by one (eval keeps its own store). */
     ImageSearch open(ModelAndDecoderOptions model, StoreOptions store, int batch, int threads) {
         return open(() -> ImageSearch.builder().batchSize(batch).decodeThreads(threads), model, store);
     }
@@ -117,9 +122,10 @@ public final class ImageSearchCli implements Callable<Integer> {
      * Opens an existing index for reading: a missing data directory, or a model that was never indexed there,
      * fails with a clear message (naming the collections the store does hold) instead of creating an empty one.
      */
-    ImageSearch openExisting(ModelAndDecoderOptions model, StoreOptions store) {
-        store.requireExistingIndex();
-        return open(() -> ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
+    ImageSearch openExisting(IndexOptions index) {
+        index.store.requireExistingIndex();
+        return open(() -> ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), index.model,
+                index.store);
     }
 
     /**
