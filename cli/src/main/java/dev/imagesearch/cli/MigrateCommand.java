@@ -34,10 +34,7 @@ final class MigrateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Option(names = "--to-store", required = true, paramLabel = "URI",
             description = "Target vector store: milvus://HOST:PORT[?token=T&db=NAME&index=...] (milvuss:// for TLS).")
@@ -61,7 +58,7 @@ final class MigrateCommand implements Callable<Integer> {
         StoreOptions.checkTarget("--to-ids", toIds, Backends.idMapperSchemes());
         PrintWriter out = spec.commandLine().getOut();
         List<AutoCloseable> targets = new ArrayList<>();
-        try (ImageSearch source = root.openExisting(model, store)) {
+        try (ImageSearch source = root.openExisting(index)) {
             VectorStore target = StoreOptions.openStore("--to-store", toStore);
             targets.add(target);
             IdMapper ids = StoreOptions.openIds("--to-ids", toIds);
