@@ -33,15 +33,16 @@ TRANSFORMS = ["crop", "rotate", "rescale", "jpeg", "flip", "brightness-contrast"
 # Real photos of the fetched Debian packages (scripts/photos/fetch.sh --labelled --wallpapers). Other shots of
 # one scene (kphotoalbum bar55 / bar55_2, opencv aero1 / aero3, leuvenA / leuvenB, left01 / left05 ...) are
 # different photos, not duplicates: they are the hard negatives. Left out: frames that differ by a few pixels
-# (stereo pairs aloeR, right*, basketball2, rubberwhale2), one photo at several sizes (Elephants_*), re-coloured
-# variants of one design (Ubuntu-Mate-*, MATE-Stripes-Light), a tampered copy (ela_modified), drawings.
+# (stereo pairs aloeR, right*, basketball2, rubberwhale2), two renders of one scene (Blender_Suzanne2), one photo
+# at several sizes (Elephants_*), re-coloured variants of one design (Ubuntu-Mate-*, MATE-Stripes-*), abstract
+# gradients that the models cannot tell apart (mate abstract Silk, Flow, ...), a tampered copy (ela_modified).
 EXTRA = [
     "darknet/scream.jpg",
     "kphotoalbum/anne_helene.jpg", "kphotoalbum/blackie.jpg", "kphotoalbum/cold_water.jpg",
     "kphotoalbum/grand_canyon_1.jpg", "kphotoalbum/new_wave_1.jpg", "kphotoalbum/new_wave_2.jpg",
     "kphotoalbum/pool.jpg", "kphotoalbum/pool_2.jpg", "kphotoalbum/snow.jpg", "kphotoalbum/sunset.jpg",
     "kphotoalbum/wayne.jpg",
-    "opencv/Blender_Suzanne1.jpg", "opencv/Blender_Suzanne2.jpg", "opencv/HappyFish.jpg", "opencv/aloeL.jpg",
+    "opencv/Blender_Suzanne1.jpg", "opencv/HappyFish.jpg", "opencv/aloeL.jpg",
     "opencv/basketball1.png", "opencv/blox.jpg", "opencv/board.jpg", "opencv/box_in_scene.png", "opencv/cards.png",
     "opencv/chicky_512.png", "opencv/ela_original.jpg", "opencv/left01.jpg", "opencv/left05.jpg",
     "opencv/left09.jpg", "opencv/left13.jpg", "opencv/licenseplate_motion.jpg", "opencv/pca_test1.jpg",
@@ -52,10 +53,13 @@ EXTRA = [
     "skimage/ihc.png", "skimage/cell.png", "skimage/clock_motion.png", "skimage/page.png",
 ]
 WALLPAPER_DIRS = ["wallpapers-ukui", "wallpapers-lomiri", "wallpapers-mate"]
-WALLPAPER_SKIP = ("Elephants_", "Ubuntu-Mate-", "MATE-Stripes-Light")
-# tuxpaint categories of many look-alike photo stamps (birds, fruit, flowers, ...): similar subjects, all on white
+WALLPAPER_SKIP = ("Elephants_", "Ubuntu-Mate-", "MATE-Stripes-", "mate-abstract-Silk", "mate-abstract-Flow",
+                  "mate-abstract-Gulp", "mate-abstract-Arc-Colors", "mate-abstract-Spring", "mate-abstract-Waves")
+# tuxpaint categories of many look-alike photo stamps (birds, fruit, flowers, ...): similar subjects, all on white.
+# Not town/roadsigns: drawn signs that differ by a symbol or a colour (stoplight red / yellow), or are mirrored.
 STAMP_CATEGORIES = ["animals/birds", "food/fruit", "plants/flowers", "food/vegetables", "animals/mammals/bovines",
-                    "animals/fish", "animals/insects", "space/planets", "animals/mammals/rodents", "town/roadsigns"]
+                    "animals/fish", "animals/insects", "space/planets", "animals/mammals/rodents", "animals/mammals",
+                    "household/tools", "plants/trees", "clothes", "sports"]
 WORDS = ["holiday 2019", "IMG_0423", "(c) photo club", "summer", "DRAFT", "for sale", "copy", "family album",
          "2024-05-01 14:32", "best of"]
 
@@ -73,10 +77,12 @@ def sources(photos):
         if not folder.is_dir():
             sys.exit("build_dupes: %s is missing (run scripts/photos/fetch.sh --labelled --wallpapers)" % folder)
         for p in sorted(folder.iterdir()):
-            if p.suffix.lower() in (".jpg", ".png") and not p.name.startswith(WALLPAPER_SKIP):
+            if p.suffix.lower() in (".jpg", ".png") and not any(x in p.name for x in WALLPAPER_SKIP):
                 out.append((d + "-" + p.stem, p, MAX_SIDE))
     for c in STAMP_CATEGORIES:
         for p in sorted((photos / "tuxpaint" / c).glob("*.png")):
+            if p.stem.endswith("_mirror"):
+                continue  # a mirrored copy of another stamp: a duplicate, not a look-alike
             out.append(("tuxpaint-" + c.replace("/", "-") + "-" + p.stem, p, STAMP_MAX_SIDE))
     return out
 
