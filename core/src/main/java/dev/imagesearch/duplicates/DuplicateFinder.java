@@ -290,7 +290,7 @@ public final class DuplicateFinder {
 
         /** The edges that pass {@code z0} and stand out of both images' background by the margin. */
         List<Grouping.Edge> edges(double z0) {
-            return edges.stream().filter(e -> e.z() >= z0 && (e.z() >= z0 + SURE * (1 - z0)
+            return edges.stream().filter(e -> e.z() >= z0 && (margin <= 0 || e.z() >= z0 + SURE * (1 - z0)
                     || e.z() - Math.max(background[e.a()], background[e.b()]) >= margin)).toList();
         }
     }

@@ -86,4 +86,25 @@ class GroupingTest {
         assertThat(s1.score(0)).isEqualTo(0.7);
         assertThat(s2.score(1)).isEqualTo(0);
     }
+
+    @Test
+    void aPairMustStandOutOfBothImagesBackgroundUnlessItIsSure() {
+        Grouping.Scale cosine = new Grouping.Scale(Metric.COSINE, 0.6);
+        float[][] v = {at(0), at(0.1), at(0.2), at(0.3)};
+        Grouping g = new Grouping(new Grouping.Scale[] {cosine}, new float[][][] {v});
+        // scaled scores: pair 0-1 at 0.5 (cos 0.8), pair 2-3 at 0.8 (cos 0.92: past SURE, 0.7)
+        List<Grouping.Edge> edges = List.of(new Grouping.Edge(0, 1, 0.5), new Grouping.Edge(2, 3, 0.8));
+        // image 1's farthest neighbour scores 0.45 (scaled): 0.5 stands out by 0.05 only; image 3's by 0.8 - 0.75
+        double[] background = {0.1, 0.45, 0.1, 0.75};
+        DuplicateFinder.Candidates c = new DuplicateFinder.Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
+                background, 0.1, 0);
+        assertThat(c.edges(0)).extracting(Grouping.Edge::a).containsExactly(2);
+        // image 1 in a sparser neighbourhood: the pair stands out
+        background[1] = 0.2;
+        assertThat(c.edges(0)).extracting(Grouping.Edge::a).containsExactly(0, 2);
+        // a margin of 0 is the plain threshold
+        DuplicateFinder.Candidates none = new DuplicateFinder.Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
+                new double[] {0.9, 0.9, 0.9, 0.9}, 0, 0);
+        assertThat(none.edges(0.6)).extracting(Grouping.Edge::a).containsExactly(2);
+    }
 }
