@@ -8,14 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Measures a {@link DuplicateFinder} against a labelled set over a range of thresholds and picks the threshold with
- * the best pair F1: over all pairs of labelled indexed images, a pair is a true duplicate when both have the same
+ * Measures a {@link DuplicateFinder} against a labelled set over a range of thresholds and picks the strictest
+ * threshold whose pair F1 is within {@link #TOLERANCE} of the highest: over all pairs of labelled indexed images, a pair is a true duplicate when both have the same
  * label (copies of one original), and predicted when both are in one group. The candidate pairs are gathered
  * once, at the lowest threshold, and grouped again at each one, so a sweep costs about one {@link
- * DuplicateFinder#find()}. The chosen threshold goes into the model's metadata ({@code duplicates.threshold=} in
+ * DuplicateFinder#find()}. Why the strictest near the top rather than the top: a development set is dense (many
+ * look-alikes per photo) and its F1 curve is flat over a range; a sparser collection has lower backgrounds, so the
+ * margin filters less there and a stricter threshold keeps unrelated photos apart. The chosen threshold goes into the model's metadata ({@code duplicates.threshold=} in
  * {@code model.properties}, see docs/EVALUATION.md).
  */
 public final class DuplicateCalibration {
+
+    /** How far below the highest F1 the chosen threshold's F1 may be. */
+    public static final double TOLERANCE = 0.01;
 
     private DuplicateCalibration() {
     }
@@ -55,7 +60,8 @@ public final class DuplicateCalibration {
      * @param labelled  labelled images found in the index
      * @param unlabelled indexed images without a label (in no pair counted)
      * @param curve     one point per threshold, in the given order
-     * @param best      the point with the highest F1 (ties: the stricter threshold)
+     * @param best      the chosen point: the strictest threshold with an F1 within {@link #TOLERANCE} of the
+     *                  highest
      */
     public record Report(String model, int labelled, int unlabelled, List<Point> curve, Point best) {
         public Report {
@@ -110,8 +116,9 @@ public final class DuplicateCalibration {
             }
             curve.add(new Point(t, groups.size(), predicted, truePairs, correct));
         }
-        Point best = curve.stream().max(Comparator.comparingDouble(Point::f1)
-                .thenComparingDouble(p -> higher ? p.threshold() : -p.threshold())).orElseThrow();
+        double top = curve.stream().mapToDouble(Point::f1).max().orElseThrow();
+        Point best = curve.stream().filter(p -> p.f1() >= top - TOLERANCE)
+                .max(Comparator.comparingDouble(p -> higher ? p.threshold() : -p.threshold())).orElseThrow();
         return new Report(finder.name(), labelled, c.ids.size() - labelled, curve, best);
     }
 

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * many others, so their background is high; a copy stands out of its original's background. A pair well above the
  * threshold (see {@link #SURE}) needs no margin.
  *
- * <p>With several models (default: every model of the index) each model's score is scaled by its own threshold
+ * <p>With several models ({@link Builder#models}; default: the primary model alone) each model's score is scaled by its own threshold
  * (threshold → 0, perfect → 1), the scaled scores are averaged, and the mean is reported in the primary (first)
  * model's units: with one model that is its raw score. A pair passes when that fused score passes the threshold.
  *
@@ -85,7 +85,7 @@ public final class DuplicateFinder {
 
     private DuplicateFinder(Builder b) {
         this.search = b.search;
-        this.models = b.models != null ? b.models : b.search.models();
+        this.models = b.models != null ? b.models : List.of(b.search.models().get(0));
         this.threshold = b.threshold != null ? b.threshold : defaultThreshold(models.get(0));
         this.neighbours = b.neighbours;
         this.linkage = b.linkage;
@@ -409,7 +409,7 @@ public final class DuplicateFinder {
             this.search = Objects.requireNonNull(search, "search");
         }
 
-        /** Compare this model's vectors only. Default: every model of the index, fused. */
+        /** Compare this model's vectors only. Default: the primary model. */
         public Builder model(IndexedModel model) {
             this.models = List.of(Objects.requireNonNull(model, "model"));
             return this;
@@ -417,7 +417,8 @@ public final class DuplicateFinder {
 
         /**
          * Fuse these models' scores (the first is the primary: thresholds and scores are in its units). Default:
-         * every model of the index, in its order.
+         * the primary model alone (fusing did not beat efficientnet-lite0 alone on the duplicates development
+         * set, docs/EVALUATION.md).
          */
         public Builder models(List<IndexedModel> models) {
             if (models.isEmpty()) {

@@ -36,9 +36,13 @@ final class DuplicatesCommand implements Callable<Integer> {
     Double threshold;
 
     @Option(names = "--using", paramLabel = "MODEL",
-            description = "With several --models: compare this model's vectors only (default: every model's "
-                    + "scores, each scaled by its own threshold, averaged).")
+            description = "With several --models: compare this model's vectors only (default: the first).")
     String using;
+
+    @Option(names = "--fuse",
+            description = "With several --models: fuse every model's scores (each scaled by its own threshold, "
+                    + "averaged) instead of using the first model's alone.")
+    boolean fuse;
 
     @Option(names = "--linkage", paramLabel = "L", defaultValue = "average",
             description = "average (default: groups merge only when the mean score across them passes the "
@@ -102,6 +106,12 @@ final class DuplicatesCommand implements Callable<Integer> {
                 b.margin(margin);
             } catch (IllegalArgumentException e) {
                 throw CliException.usage("--margin: " + e.getMessage());
+            }
+            if (fuse && using != null) {
+                throw CliException.usage("--fuse and --using exclude each other");
+            }
+            if (fuse) {
+                b.models(search.models());
             }
             if (using != null) {
                 try {
