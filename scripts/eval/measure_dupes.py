@@ -4,7 +4,7 @@ Runs the CLI once per threshold (and once with no --threshold: the defaults), re
 over all pairs of the manifest's images: a pair is true when both images have the same group in manifest.tsv,
 predicted when both are in one reported group. Prints a Markdown table.
 
-  python3 scripts/eval/measure_dupes.py --jar examples/target/imagesearch.jar \
+  python3 scripts/eval/measure_dupes.py --jar cli/target/imagesearch.jar \
       --data ~/.cache/imagesearch/eval/dupes-index --models efficientnet-lite0 [--linkage single] \
       [--thresholds 0.70,0.75,...]
 """

@@ -33,7 +33,7 @@ final class DuplicatesCalibration {
      * that goes into each model's metadata) before the fused finder.
      */
     static int run(ImageSearch search, DuplicateFinder.Builder builder, boolean eachModel, Path manifest,
-                   SimilarCommand.Format format, CommandSpec spec) {
+                   OutputFormat format, CommandSpec spec) {
         Map<Long, String> labels = labels(search, manifest);
         List<DuplicateFinder> finders = new ArrayList<>();
         if (eachModel && search.models().size() > 1) {
@@ -49,7 +49,7 @@ final class DuplicatesCalibration {
             reports.add(DuplicateCalibration.run(f, labels, THRESHOLDS));
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == SimilarCommand.Format.JSON) {
+        if (format == OutputFormat.JSON) {
             List<Map<String, Object>> json = new ArrayList<>();
             for (DuplicateCalibration.Report r : reports) {
                 Map<String, Object> o = new LinkedHashMap<>();

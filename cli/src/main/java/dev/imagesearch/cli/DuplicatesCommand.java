@@ -67,13 +67,10 @@ final class DuplicatesCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
-    SimilarCommand.Format format;
+    OutputFormat format;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     /** JSON output. */
     @JsonPropertyOrder({"model", "threshold", "checked", "skipped", "groups"})
@@ -100,7 +97,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             throw CliException.usage("--linkage must be average or single, was " + linkage);
         }
         DuplicateFinder.Result result;
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours).linkage(link);
             try {
                 b.margin(margin);
@@ -131,7 +128,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             result = finder.find();
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == SimilarCommand.Format.JSON) {
+        if (format == OutputFormat.JSON) {
             out.println(Json.write(new Output(result.model(), result.threshold(), result.checked(), result.skipped(),
                     result.groups().stream().map(g -> new GroupJson(g.minScore(), g.maxScore(), g.members()))
                             .toList())));
