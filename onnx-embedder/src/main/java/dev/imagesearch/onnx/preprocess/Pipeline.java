@@ -27,14 +27,37 @@ import java.util.stream.Collectors;
  * <p>{@link #id()} goes into model fingerprints: a pipeline that a classic {@link Preprocessing} can express gets
  * that spec's {@code pre1:} id (so indexes built before pipelines existed still open), any other {@code pre2:}
  * followed by its description.
- *
- * @param steps the transforms, in order
  */
-public record Pipeline(List<Transform> steps) {
+public final class Pipeline {
 
-    public Pipeline {
-        steps = List.copyOf(steps);
-        validate(steps);
+    private final List<Transform> steps;
+    // derived once: apply() runs per image
+    private final List<Transform> geometry;
+    private final int width;
+    private final int height;
+    private final ChannelOrder channelOrder;
+    private final Normalize normalize;
+
+    /**
+     * A pipeline of {@code steps}, in order.
+     *
+     * @throws IllegalArgumentException if the order is not geometry, then channels/normalize, then to-tensor, or
+     *                                  the size is not fixed
+     */
+    public Pipeline(List<Transform> steps) {
+        this.steps = List.copyOf(steps);
+        validate(this.steps);
+        this.geometry = this.steps.stream().filter(Pipeline::isGeometry).toList();
+        Transform last = geometry.get(geometry.size() - 1);
+        this.width = last instanceof Resize r ? r.width() : ((CenterCrop) last).width();
+        this.height = last instanceof Resize r ? r.height() : ((CenterCrop) last).height();
+        this.channelOrder = find(Channels.class).map(Channels::order).orElse(ChannelOrder.RGB);
+        this.normalize = find(Normalize.class).orElse(Normalize.IDENTITY);
+    }
+
+    /** The transforms, in order. */
+    public List<Transform> steps() {
+        return steps;
     }
 
     /** A pipeline of these steps. */
@@ -83,12 +106,12 @@ public record Pipeline(List<Transform> steps) {
 
     /** Tensor width: that of the last geometry step. */
     public int width() {
-        return size()[0];
+        return width;
     }
 
     /** Tensor height: that of the last geometry step. */
     public int height() {
-        return size()[1];
+        return height;
     }
 
     /** The layout of the {@link ToTensor} step. */
@@ -113,17 +136,17 @@ public record Pipeline(List<Transform> steps) {
 
     /** The channel order ({@link ChannelOrder#RGB} without a {@link Channels} step). */
     public ChannelOrder channelOrder() {
-        return find(Channels.class).map(Channels::order).orElse(ChannelOrder.RGB);
+        return channelOrder;
     }
 
     /** The normalisation ({@link Normalize#IDENTITY} without a {@link Normalize} step). */
     public Normalize normalize() {
-        return find(Normalize.class).orElse(Normalize.IDENTITY);
+        return normalize;
     }
 
     /** The geometry steps, in order. */
     public List<Transform> geometry() {
-        return steps.stream().filter(Pipeline::isGeometry).toList();
+        return geometry;
     }
 
     /**
@@ -155,8 +178,8 @@ public record Pipeline(List<Transform> steps) {
         if (dst.remaining() < elementsPerImage()) {
             throw new BufferOverflowException();
         }
-        TensorWriter.write(pixels(RgbImages.toRgb(Objects.requireNonNull(image, "image"))), width() * height(),
-                channelOrder(), normalize(), layout, dst);
+        TensorWriter.write(pixels(RgbImages.toRgb(Objects.requireNonNull(image, "image"))), width * height,
+                channelOrder, normalize, layout, dst);
     }
 
     /** The geometry steps applied to packed 0xRRGGBB pixels: {@code width * height} of them, row by row. */
@@ -164,7 +187,7 @@ public record Pipeline(List<Transform> steps) {
         int w = rgb.getWidth();
         int h = rgb.getHeight();
         int[] px = RgbImages.packedPixels(rgb); // read-only: may be the image's own array
-        List<Transform> geo = geometry();
+        List<Transform> geo = geometry;
         for (int i = 0; i < geo.size(); i++) {
             Transform t = geo.get(i);
             int dw;
@@ -210,13 +233,6 @@ public record Pipeline(List<Transform> steps) {
         int left = CenterCrop.offset(dw, c.width());
         int top = CenterCrop.offset(dh, c.height());
         return PillowResize.resize(src, w, h, dw, dh, filter, left, top, c.width(), c.height());
-    }
-
-    private int[] size() {
-        List<Transform> geo = geometry();
-        Transform last = geo.get(geo.size() - 1);
-        return last instanceof Resize r ? new int[] {r.width(), r.height()}
-                : new int[] {((CenterCrop) last).width(), ((CenterCrop) last).height()};
     }
 
     private <T extends Transform> Optional<T> find(Class<T> type) {
@@ -277,6 +293,16 @@ public record Pipeline(List<Transform> steps) {
 
     static String nums(double[] v) {
         return num(v[0]) + "," + num(v[1]) + "," + num(v[2]);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pipeline p && steps.equals(p.steps);
+    }
+
+    @Override
+    public int hashCode() {
+        return steps.hashCode();
     }
 
     @Override
