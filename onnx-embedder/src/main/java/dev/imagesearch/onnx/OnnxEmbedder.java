@@ -23,6 +23,10 @@ import java.util.Optional;
  * one output (by name, default the first), a 4-D output is pooled (see {@link Pooling#AUTO}) and the vector is
  * L2-normalised unless {@link Builder#normalize(boolean) normalize(false)}.
  *
+ * <p>The preprocessing is a {@link Pipeline} of transforms, kept apart from the model. The work is split: model
+ * loading ({@link OnnxModel}: hashing, session, input and output probing), batching ({@link BatchRunner}) and the
+ * embedding head ({@link EmbeddingHead}: pooling, L2 normalisation).
+ *
  * <p><b>Thread-safety:</b> an instance is thread-safe. {@link #embed}, {@link #embedBatch} and {@link #run} may
  * be called concurrently from any number of threads: ONNX Runtime sessions allow concurrent {@code run} calls,
  * and input buffers come from a concurrent pool, never shared between two calls in flight. {@link #close()} waits
@@ -75,7 +79,7 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * A builder for the model at {@code modelFile}. Defaults: name = file name without {@code .onnx};
-     * preprocessing required; output = the model's first; pooling {@link Pooling#AUTO}; L2 normalisation on;
+     * preprocessing required ({@link Builder#preprocessing} or {@link Builder#pipeline}); output = the model's first; pooling {@link Pooling#AUTO}; L2 normalisation on;
      * ONNX Runtime's default intra-op thread count, not spinning; batch size 8.
      */
     public static Builder builder(Path modelFile) {
