@@ -24,8 +24,8 @@ import java.util.Optional;
  * L2-normalised unless {@link Builder#normalize(boolean) normalize(false)}.
  *
  * <p>The preprocessing is a {@link Pipeline} of transforms, kept apart from the model. The work is split: model
- * loading ({@link OnnxModel}: hashing, session, input and output probing), batching ({@link BatchRunner}) and the
- * embedding head ({@link EmbeddingHead}: pooling, L2 normalisation).
+ * loading ({@code OnnxModel}: hashing, session, input and output probing), batching ({@code BatchRunner}) and the
+ * embedding head ({@code EmbeddingHead}: pooling, L2 normalisation).
  *
  * <p><b>Thread-safety:</b> an instance is thread-safe. {@link #embed}, {@link #embedBatch} and {@link #run} may
  * be called concurrently from any number of threads: ONNX Runtime sessions allow concurrent {@code run} calls,
