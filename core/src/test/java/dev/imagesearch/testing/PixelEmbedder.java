@@ -10,7 +10,7 @@ import java.util.List;
  * A small, real and deterministic embedder for tests: the image averaged down to a {@code grid × grid} RGB
  * thumbnail, centred around mid-grey and L2-normalised ({@code 3 × grid × grid} dimensions). Similar pictures
  * get similar vectors, the same picture always the same vector. Records the size of every batch it is given.
- * Thread-safe.
+ * Thread-safe. Meets {@link dev.imagesearch.contract.EmbedderContract} (PixelEmbedderContractTest).
  */
 public final class PixelEmbedder implements Embedder {
 
@@ -41,6 +41,12 @@ public final class PixelEmbedder implements Embedder {
         return 3 * grid * grid;
     }
 
+    /** {@code <name>;grid=<grid>}: the grid decides the vectors, so two grids never share an index. */
+    @Override
+    public String fingerprint() {
+        return name + ";grid=" + grid;
+    }
+
     @Override
     public int preferredBatchSize() {
         return batchSize;
@@ -69,6 +75,7 @@ public final class PixelEmbedder implements Embedder {
     }
 
     private float[] vector(BufferedImage image) {
+        java.util.Objects.requireNonNull(image, "image");
         if (delayMillisPerImage > 0) {
             try {
                 Thread.sleep(delayMillisPerImage);

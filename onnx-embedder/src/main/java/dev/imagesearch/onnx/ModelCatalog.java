@@ -1,7 +1,7 @@
 package dev.imagesearch.onnx;
 
 import dev.imagesearch.embed.EmbeddingException;
-import dev.imagesearch.onnx.preprocess.Preprocessing;
+import dev.imagesearch.onnx.preprocess.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +162,7 @@ public final class ModelCatalog {
         }
         if (Files.isRegularFile(path) && isOnnx(path)) {
             throw new EmbeddingException("Model file " + path + " has no model.properties: give its preprocessing "
-                    + "preset too (one of " + String.join(", ", Preprocessing.presetNames()) + ")");
+                    + "preset too (one of " + String.join(", ", Pipeline.presetNames()) + ")");
         }
         throw unknown(nameOrPath);
     }
@@ -174,17 +174,17 @@ public final class ModelCatalog {
      * @throws IllegalArgumentException if {@code preset} is not a known preset
      */
     public OnnxEmbedder load(String nameOrPath, String preset) {
-        Preprocessing pre = Preprocessing.preset(preset);
+        Pipeline pre = Pipeline.preset(preset);
         Path path = Path.of(nameOrPath);
         if (Files.isRegularFile(path)) {
-            return OnnxEmbedder.builder(path).preprocessing(pre).build();
+            return OnnxEmbedder.builder(path).pipeline(pre).build();
         }
         Path dir = modelDirectory(nameOrPath).orElse(path);
         if (!Files.isRegularFile(dir.resolve(ModelDescriptor.FILE_NAME))) {
             throw unknown(nameOrPath);
         }
         ModelDescriptor d = ModelDescriptor.read(dir);
-        OnnxEmbedder.Builder b = OnnxEmbedder.builder(d.modelFile()).name(d.name()).preprocessing(pre)
+        OnnxEmbedder.Builder b = OnnxEmbedder.builder(d.modelFile()).name(d.name()).pipeline(pre)
                 .pooling(d.pooling());
         d.output().ifPresent(b::outputName);
         return b.build();

@@ -1,6 +1,7 @@
 package dev.imagesearch.onnx;
 
 import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.onnx.preprocess.Pipeline;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,15 @@ import java.util.TreeMap;
 
 /**
  * A provisioned model's {@code model.properties}: {@code name}, {@code file}, {@code sha256}, {@code dimension},
- * {@code output}, {@code pooling} ({@code none|avg|max}), {@code preset}, and optionally {@code labels} (path of
- * the class names, one a line), {@code classifier.output}, {@code description}, {@code source}, {@code license}.
- * Relative paths resolve against the model's directory.
+ * {@code output}, {@code pooling} ({@code none|avg|max}), {@code preset} and/or {@code preprocess.pipeline}, and
+ * optionally {@code labels} (path of the class names, one a line), {@code classifier.output}, {@code description},
+ * {@code source}, {@code license}. Relative paths resolve against the model's directory.
+ *
+ * <p>The preprocessing is a named pipeline: {@code preset} names it and {@code preprocess.pipeline} (when given)
+ * is its data, in {@link Pipeline#parse} form. Without {@code preprocess.pipeline} the built-in preset of that
+ * name is used (descriptors written before pipelines existed); without {@code preset} the name is
+ * {@code custom}. A built-in preset name with a different pipeline is refused, so a name never means two
+ * preprocessings.
  *
  * @param directory        the model directory
  * @param name             model name (default: the directory name)
@@ -27,7 +34,7 @@ import java.util.TreeMap;
  * @param dimension        expected embedding dimension, checked when the model is loaded (0: not given)
  * @param output           output to embed from (empty: the first)
  * @param pooling          pooling of a 4-D output (default {@link Pooling#AUTO})
- * @param preset           preprocessing preset name (required)
+ * @param preset           the preprocessing's name (a built-in preset, or {@code custom})
  * @param labels           file with one class name a line, for {@code classifier.output}
  * @param classifierOutput output with class scores (e.g. {@code logits})
  * @param description      free text
@@ -39,6 +46,9 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
 
     /** Name of the descriptor file in a model directory. */
     public static final String FILE_NAME = "model.properties";
+
+    /** The key of the preprocessing pipeline's text form. */
+    public static final String PIPELINE_KEY = "preprocess.pipeline";
 
     public ModelDescriptor {
         properties = java.util.Collections.unmodifiableMap(new TreeMap<>(properties));
@@ -81,13 +91,45 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
                         + "' is not one of none, avg, max, auto", e);
             }
         }
-        if (!present(all, "preset")) {
+        if (!present(all, "preset") && !present(all, PIPELINE_KEY)) {
             throw new EmbeddingException(file + " has no 'preset' (one of "
-                    + String.join(", ", dev.imagesearch.onnx.preprocess.Preprocessing.presetNames()) + ")");
+                    + String.join(", ", Pipeline.presetNames()) + ") and no '" + PIPELINE_KEY + "'");
         }
-        return new ModelDescriptor(directory, name, model, opt(all, "sha256"), dimension, opt(all, "output"),
-                pooling, all.get("preset"), opt(all, "labels").map(directory::resolve),
-                opt(all, "classifier.output"), all.getOrDefault("description", ""), all);
+        ModelDescriptor d = new ModelDescriptor(directory, name, model, opt(all, "sha256"), dimension,
+                opt(all, "output"), pooling, all.getOrDefault("preset", CUSTOM), opt(all, "labels")
+                .map(directory::resolve), opt(all, "classifier.output"), all.getOrDefault("description", ""), all);
+        if (present(all, PIPELINE_KEY)) {
+            d.pipeline(); // refuse a bad pipeline now, naming the file
+        }
+        return d;
+    }
+
+    private static final String CUSTOM = "custom";
+
+    /**
+     * The preprocessing: {@code preprocess.pipeline} when given, else the built-in preset named {@code preset}.
+     *
+     * @throws EmbeddingException naming the file if the pipeline does not parse, the preset is unknown, or a
+     *                            built-in preset's name comes with another pipeline
+     */
+    public Pipeline pipeline() {
+        Path file = directory.resolve(FILE_NAME);
+        String text = properties.get(PIPELINE_KEY);
+        try {
+            if (text == null || text.isEmpty()) {
+                return Pipeline.preset(preset);
+            }
+            Pipeline p = Pipeline.parse(text);
+            if (Pipeline.presetNames().contains(preset)
+                    && !Pipeline.preset(preset).withLayout(p.layout()).equals(p)) {
+                throw new IllegalArgumentException("preset '" + preset + "' is a built-in pipeline ("
+                        + Pipeline.preset(preset).describe() + ") but " + PIPELINE_KEY + " says " + p.describe()
+                        + "; give this pipeline another name");
+            }
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw new EmbeddingException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The class names of {@link #labels()}, one per line (trimmed), or an empty list when there is no file. */

@@ -18,12 +18,9 @@ import org.opencv.imgcodecs.Imgcodecs;
  *         .build();
  * }</pre>
  */
-public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
+public final class OpenCvJpegDecoder extends OpenCvDecoder implements ScaledJpegDecoder {
 
-    private final String version;
-
-    private OpenCvJpegDecoder(String version) {
-        this.version = version;
+    private OpenCvJpegDecoder() {
     }
 
     /**
@@ -32,17 +29,7 @@ public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
      * @throws IllegalStateException if the native library cannot be loaded on this platform, with the reason
      */
     public static OpenCvJpegDecoder load() {
-        return new OpenCvJpegDecoder(OpenCvNative.load());
-    }
-
-    /** The OpenCV version of the loaded native library. */
-    public String version() {
-        return version;
-    }
-
-    @Override
-    public String name() {
-        return "opencv";
+        return new OpenCvJpegDecoder();
     }
 
     @Override
@@ -54,13 +41,6 @@ public final class OpenCvJpegDecoder implements ScaledJpegDecoder {
             case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
             default -> throw new IllegalArgumentException("scale must be 1, 2, 4 or 8, got " + scale);
         };
-        // ImageDecoder applies the EXIF orientation itself, for every decoder alike
-        flags |= Imgcodecs.IMREAD_IGNORE_ORIENTATION;
-        return OpenCvNative.decode(jpeg, flags, 1, "JPEG");
-    }
-
-    @Override
-    public String toString() {
-        return "OpenCvJpegDecoder[OpenCV " + version + "]";
+        return imdecode(jpeg, flags, 1, "JPEG");
     }
 }

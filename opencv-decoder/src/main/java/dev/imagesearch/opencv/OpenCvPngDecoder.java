@@ -19,12 +19,9 @@ import org.opencv.imgcodecs.Imgcodecs;
  *         .build();
  * }</pre>
  */
-public final class OpenCvPngDecoder implements PngDecoder {
+public final class OpenCvPngDecoder extends OpenCvDecoder implements PngDecoder {
 
-    private final String version;
-
-    private OpenCvPngDecoder(String version) {
-        this.version = version;
+    private OpenCvPngDecoder() {
     }
 
     /**
@@ -33,17 +30,7 @@ public final class OpenCvPngDecoder implements PngDecoder {
      * @throws IllegalStateException if the native library cannot be loaded on this platform, with the reason
      */
     public static OpenCvPngDecoder load() {
-        return new OpenCvPngDecoder(OpenCvNative.load());
-    }
-
-    /** The OpenCV version of the loaded native library. */
-    public String version() {
-        return version;
-    }
-
-    @Override
-    public String name() {
-        return "opencv";
+        return new OpenCvPngDecoder();
     }
 
     @Override
@@ -52,11 +39,6 @@ public final class OpenCvPngDecoder implements PngDecoder {
             throw new IllegalArgumentException("step must be >= 1, got " + step);
         }
         // IMREAD_COLOR: 8 bits per sample, three channels (alpha stripped, gray and palettes expanded)
-        return OpenCvNative.decode(png, Imgcodecs.IMREAD_COLOR | Imgcodecs.IMREAD_IGNORE_ORIENTATION, step, "PNG");
-    }
-
-    @Override
-    public String toString() {
-        return "OpenCvPngDecoder[OpenCV " + version + "]";
+        return imdecode(png, Imgcodecs.IMREAD_COLOR, step, "PNG");
     }
 }

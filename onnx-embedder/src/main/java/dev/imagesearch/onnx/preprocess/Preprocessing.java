@@ -1,19 +1,22 @@
 package dev.imagesearch.onnx.preprocess;
 
-import dev.imagesearch.image.RgbImages;
 import java.awt.image.BufferedImage;
 import java.math.BigDecimal;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * How an 8-bit RGB image becomes one image of a model's input tensor: resize (and maybe crop) exactly as Pillow
  * and torchvision do, reorder channels, then per channel {@code (pixel * scale - mean[c]) / std[c]}.
+ *
+ * <p>This is the classic shape of a {@link Pipeline} (resize [+ centre crop], channels, normalize, to-tensor) as
+ * one value with a builder; {@link #toPipeline()} gives the pipeline, which does the work, and {@link #id()} is
+ * the fingerprint part of both. Pipelines of other shapes exist only as {@link Pipeline}s.
  *
  * <p>Immutable and thread-safe. Build one with {@link #builder()} or take a named {@link #preset(String)}.
  *
@@ -32,12 +35,6 @@ import java.util.TreeMap;
 public record Preprocessing(int width, int height, ResizeMode resizeMode, int resizeShorter,
                             Interpolation interpolation, ChannelOrder channelOrder, Layout layout,
                             double scale, double[] mean, double[] std) {
-
-    private static final double[] TORCH_MEAN = {0.485, 0.456, 0.406};
-    private static final double[] TORCH_STD = {0.229, 0.224, 0.225};
-
-    /** The named presets; see {@link #preset(String)}. */
-    private static final Map<String, Preprocessing> PRESETS = presets();
 
     public Preprocessing {
         Objects.requireNonNull(resizeMode, "resizeMode");
@@ -117,45 +114,54 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
      * <li>{@code nsfwjs-299}: the same at 299×299
      * <li>{@code paddle-cls}: 192 wide × 48 high stretch, bilinear, BGR, {@code (x / 255 - 0.5) / 0.5}
      * </ul>
-     * All presets have layout {@link Layout#AUTO}.
+     * All presets have layout {@link Layout#AUTO}. They are data: {@link Pipeline#preset(String)} reads them from
+     * {@code presets.properties}.
      *
      * @throws IllegalArgumentException naming the known presets if {@code name} is not one
      */
     public static Preprocessing preset(String name) {
-        Preprocessing p = PRESETS.get(Objects.requireNonNull(name, "name").trim().toLowerCase(Locale.ROOT));
-        if (p == null) {
-            throw new IllegalArgumentException("Unknown preprocessing preset '" + name + "'; known presets: "
-                    + String.join(", ", PRESETS.keySet()));
-        }
-        return p;
+        Pipeline p = Pipeline.preset(name);
+        return from(p).orElseThrow(() -> new IllegalStateException("preset " + name + " is not a classic spec: " + p));
     }
 
-    /** Names accepted by {@link #preset(String)}, sorted. */
+    /** Names accepted by {@link #preset(String)}, sorted (those of {@link Pipeline#presetNames()}). */
     public static Set<String> presetNames() {
-        return PRESETS.keySet();
+        return Pipeline.presetNames();
     }
 
-    private static Map<String, Preprocessing> presets() {
-        Map<String, Preprocessing> m = new TreeMap<>();
-        Builder keras = builder().size(224, 224).stretch().interpolation(Interpolation.NEAREST);
-        // Keras lists the caffe means in BGR order (103.939 is blue); stored here in RGB order.
-        m.put("keras-caffe", keras.channelOrder(ChannelOrder.BGR).scale(1)
-                .mean(123.68, 116.779, 103.939).std(1, 1, 1).build());
-        m.put("keras-torch", keras.channelOrder(ChannelOrder.RGB).scale(1 / 255.0)
-                .mean(TORCH_MEAN).std(TORCH_STD).build());
-        m.put("keras-tf", keras.channelOrder(ChannelOrder.RGB).scale(1 / 127.5).mean(1, 1, 1).std(1, 1, 1).build());
-        Builder torch = builder().size(224, 224).centerCrop(256).interpolation(Interpolation.BILINEAR);
-        m.put("torchvision-imagenet", torch.scale(1 / 255.0).mean(TORCH_MEAN).std(TORCH_STD).build());
-        m.put("efficientnet-lite", torch.scale(1).mean(127, 127, 127).std(128, 128, 128).build());
-        m.put("efficientnet-lite1", torch.size(240, 240).centerCrop(272).build());
-        m.put("efficientnet-lite2", torch.size(260, 260).centerCrop(292).build());
-        Builder nsfw = builder().size(224, 224).stretch().interpolation(Interpolation.BILINEAR)
-                .scale(1 / 255.0).mean(0, 0, 0).std(1, 1, 1);
-        m.put("nsfwjs", nsfw.build());
-        m.put("nsfwjs-299", nsfw.size(299, 299).build());
-        m.put("paddle-cls", builder().size(192, 48).stretch().interpolation(Interpolation.BILINEAR)
-                .channelOrder(ChannelOrder.BGR).scale(1 / 255.0).mean(0.5, 0.5, 0.5).std(0.5, 0.5, 0.5).build());
-        return java.util.Collections.unmodifiableMap(m);
+    /**
+     * The classic spec equivalent to {@code pipeline}, if it has one: geometry {@code resize WxH} or
+     * {@code resize-shorter S | center-crop WxH} (S at least the crop), then channels, normalize, to-tensor.
+     */
+    public static Optional<Preprocessing> from(Pipeline pipeline) {
+        List<Transform> geo = pipeline.geometry();
+        Builder b = builder().channelOrder(pipeline.channelOrder()).layout(pipeline.layout());
+        Normalize n = pipeline.normalize();
+        b.scale(n.scale()).mean(n.mean()).std(n.std());
+        if (geo.size() == 1 && geo.get(0) instanceof Resize r) {
+            b.size(r.width(), r.height()).stretch().interpolation(r.interpolation());
+        } else if (geo.size() == 2 && geo.get(0) instanceof ResizeShorter r && geo.get(1) instanceof CenterCrop c
+                && r.size() >= Math.max(c.width(), c.height())) {
+            b.size(c.width(), c.height()).centerCrop(r.size()).interpolation(r.interpolation());
+        } else {
+            return Optional.empty();
+        }
+        return Optional.of(b.build());
+    }
+
+    /** This spec as a pipeline of transforms: resize (and crop), channels, normalize, to-tensor. */
+    public Pipeline toPipeline() {
+        List<Transform> steps = new java.util.ArrayList<>();
+        if (resizeMode == ResizeMode.STRETCH) {
+            steps.add(new Resize(width, height, interpolation));
+        } else {
+            steps.add(new ResizeShorter(resizeShorter, interpolation));
+            steps.add(new CenterCrop(width, height));
+        }
+        steps.add(new Channels(channelOrder));
+        steps.add(new Normalize(scale, mean, std));
+        steps.add(new ToTensor(layout));
+        return new Pipeline(steps);
     }
 
     @Override
@@ -210,74 +216,22 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
      * @throws java.nio.BufferOverflowException if {@code dst} has fewer than {@link #elementsPerImage()} floats left
      */
     public void apply(BufferedImage rgb, FloatBuffer dst) {
-        if (layout == Layout.AUTO) {
-            throw new IllegalStateException("Layout AUTO must be resolved (withLayout) before apply()");
-        }
-        if (dst.remaining() < elementsPerImage()) {
-            throw new java.nio.BufferOverflowException();
-        }
-        int[] pixels = resized(RgbImages.toRgb(Objects.requireNonNull(rgb, "image")));
-        float[][] lut = lookupTables();
-        int[] shift = channelOrder == ChannelOrder.RGB ? new int[] {16, 8, 0} : new int[] {0, 8, 16};
-        int[] src = channelOrder == ChannelOrder.RGB ? new int[] {0, 1, 2} : new int[] {2, 1, 0};
-        int n = width * height;
-        int base = dst.position();
-        if (layout == Layout.NCHW) {
-            for (int c = 0; c < 3; c++) {
-                float[] t = lut[src[c]];
-                int sh = shift[c];
-                int off = base + c * n;
-                for (int i = 0; i < n; i++) {
-                    dst.put(off + i, t[(pixels[i] >>> sh) & 0xFF]);
-                }
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                int p = pixels[i];
-                int off = base + 3 * i;
-                dst.put(off, lut[src[0]][(p >>> shift[0]) & 0xFF]);
-                dst.put(off + 1, lut[src[1]][(p >>> shift[1]) & 0xFF]);
-                dst.put(off + 2, lut[src[2]][(p >>> shift[2]) & 0xFF]);
-            }
-        }
-        dst.position(base + 3 * n);
+        toPipeline().apply(rgb, dst);
     }
 
     /** The resized (and cropped) pixels as packed 0xRRGGBB, {@code width * height} of them, row by row. */
     int[] resized(BufferedImage rgb) {
-        int w = rgb.getWidth();
-        int h = rgb.getHeight();
-        int[] pixels = RgbImages.packedPixels(rgb); // read-only: may be the image's own array
-        if (resizeMode == ResizeMode.STRETCH) {
-            return PillowResize.resize(pixels, w, h, width, height, interpolation, 0, 0, width, height);
-        }
-        int[] size = shorterSideSize(w, h, resizeShorter);
-        int top = centerCropOffset(size[1], height);
-        int left = centerCropOffset(size[0], width);
-        return PillowResize.resize(pixels, w, h, size[0], size[1], interpolation, left, top, width, height);
+        return toPipeline().pixels(rgb);
     }
 
     /** torchvision {@code Resize(s)} on a w×h image: {width, height} after the resize. */
     static int[] shorterSideSize(int w, int h, int s) {
-        if (w <= h) {
-            return new int[] {s, (int) ((long) s * h / w)};
-        }
-        return new int[] {(int) ((long) s * w / h), s};
+        return new ResizeShorter(s, Interpolation.BILINEAR).sizeOf(w, h);
     }
 
     /** torchvision {@code CenterCrop}: {@code int(round((size - crop) / 2.0))} with round-half-to-even. */
     static int centerCropOffset(int size, int crop) {
-        return (int) Math.rint((size - crop) / 2.0);
-    }
-
-    private float[][] lookupTables() {
-        float[][] lut = new float[3][256];
-        for (int c = 0; c < 3; c++) {
-            for (int v = 0; v < 256; v++) {
-                lut[c][v] = (float) ((v * scale - mean[c]) / std[c]);
-            }
-        }
-        return lut;
+        return CenterCrop.offset(size, crop);
     }
 
     @Override
