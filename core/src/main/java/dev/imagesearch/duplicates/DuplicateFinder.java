@@ -1,11 +1,9 @@
 package dev.imagesearch.duplicates;
 
-import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
 import dev.imagesearch.idmap.ImageRecord;
-import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
-import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.SimilaritySearch;
 import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * passes the threshold are linked, and the connected components of two or more images are the groups.
  *
  * <p>The stored vector is used when the collection can return it ({@link VectorCollection#vector(long)});
- * otherwise the image is decoded from its location and embedded again. An image whose vector cannot be had is
+ * otherwise the image is decoded from its location as the index decodes (its limits, decoders and reduced
+ * decoding) and embedded again. An image whose vector cannot be had is
  * skipped and counted in {@link Result#skipped()}.
  *
  * <p>Default thresholds per model ({@link #defaultThreshold(IndexedModel)}, keyed by the embedder's name) were
@@ -60,7 +59,7 @@ public final class DuplicateFinder {
     /** Default number of neighbours looked at per image. */
     public static final int DEFAULT_NEIGHBOURS = 10;
 
-    private final ImageSearch search;
+    private final SimilaritySearch search;
     private final IndexedModel model;
     private final double threshold;
     private final int neighbours;
@@ -72,7 +71,7 @@ public final class DuplicateFinder {
         this.neighbours = b.neighbours;
     }
 
-    public static Builder builder(ImageSearch search) {
+    public static Builder builder(SimilaritySearch search) {
         return new Builder(search);
     }
 
@@ -143,7 +142,6 @@ public final class DuplicateFinder {
         }
         Map<Integer, float[]> scoreRange = new HashMap<>(); // root -> {min, max}; merged on union
         boolean storedVectors = true;
-        ImageDecoder decoder = null;
         int skipped = 0;
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
@@ -153,12 +151,11 @@ public final class DuplicateFinder {
                     v = col.vector(id).orElse(null);
                 } catch (UnsupportedOperationException e) {
                     storedVectors = false;
-                    decoder = new ImageDecoder();
                     LOG.info("{}: the store cannot return vectors; re-embedding each image", model.name());
                 }
             }
             if (v == null && !storedVectors) {
-                v = reembed(decoder, id);
+                v = reembed(id);
             }
             if (v == null) {
                 skipped++;
@@ -207,14 +204,14 @@ public final class DuplicateFinder {
         return new Result(model.name(), threshold, groups, ids.size(), skipped);
     }
 
-    private float[] reembed(ImageDecoder decoder, long id) {
+    private float[] reembed(long id) {
         Optional<ImageRecord> r = search.idMapper().get(id);
         if (r.isEmpty() || r.get().locations().isEmpty()) {
             return null;
         }
         String location = r.get().primaryLocation();
         try {
-            return search.embed(model, decoder.decode(Path.of(location)));
+            return search.embed(model, search.decode(Path.of(location)));
         } catch (RuntimeException e) { // ImageDecodeException included
             LOG.warn("Duplicates: skipped {}: {}", location, e.getMessage());
             return null;
@@ -270,12 +267,12 @@ public final class DuplicateFinder {
 
     /** Builds a {@link DuplicateFinder}; every setting but the index has a default. */
     public static final class Builder {
-        private final ImageSearch search;
+        private final SimilaritySearch search;
         private IndexedModel model;
         private Double threshold;
         private int neighbours = DEFAULT_NEIGHBOURS;
 
-        private Builder(ImageSearch search) {
+        private Builder(SimilaritySearch search) {
             this.search = Objects.requireNonNull(search, "search");
         }
 
