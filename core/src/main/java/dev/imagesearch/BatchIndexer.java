@@ -122,13 +122,8 @@ final class BatchIndexer {
     boolean remove(String location) {
         Optional<ImageRecord> after = ids.remove(location);
         ids.flush();
-        if (after.isEmpty()) {
-            return false;
-        }
-        if (after.get().locations().isEmpty()) {
-            deleteVectors(List.of(after.get().id()));
-        }
-        return true;
+        after.filter(left -> left.locations().isEmpty()).ifPresent(left -> deleteVectors(List.of(left.id())));
+        return after.isPresent();
     }
 
     private void deleteVectors(List<Long> vectorIds) {
