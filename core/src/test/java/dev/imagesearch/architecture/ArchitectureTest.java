@@ -1,6 +1,7 @@
 package dev.imagesearch.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -9,6 +10,12 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +103,26 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(pkgs("fusion", "compare", "duplicates"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkgs("", "embedded", "eval"))
                 .check(core);
+    }
+
+    /** Small classes: no main source file of core reaches 400 lines (the facade was ~790 before issue 14). */
+    @Test
+    void noMainClassOfCoreReaches400Lines() throws IOException {
+        Path sources = Path.of("src/main/java");
+        assertThat(sources).isDirectory(); // surefire runs in the module's folder
+        Map<Path, Long> large = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines;
+                try (Stream<String> l = Files.lines(f)) {
+                    lines = l.count();
+                }
+                if (lines >= 400) {
+                    large.put(sources.relativize(f), lines);
+                }
+            }
+        }
+        assertThat(large).as("main classes of 400 lines or more: split them").isEmpty();
     }
 
     /** {@code "dev.imagesearch"} for {@code ""}, else {@code "dev.imagesearch.NAME.."}. */
