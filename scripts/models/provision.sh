@@ -243,13 +243,16 @@ ensure_calibration() {
 }
 
 # ---- model descriptors -------------------------------------------------------------
-# write_props NAME key=value...  (rewritten only when the content changes)
+# write_props NAME key=value...  (rewritten only when the content changes; adds the model's calibrated
+# duplicates.threshold from duplicate-thresholds.txt)
 write_props() {
   local name="$1"; shift
   local f="$MODELS/$name/model.properties" tmp="$MODELS/$name/.model.properties.tmp"
   {
     echo "# written by scripts/models/provision.sh; relative paths resolve against this folder"
     local kv; for kv in "$@"; do printf '%s\n' "$kv"; done
+    local t; t="$(awk -v n="$name" '$1 !~ /^#/ && $1 == n { print $2; exit }' "$HERE/duplicate-thresholds.txt")"
+    [ -z "$t" ] || echo "duplicates.threshold=$t"
   } > "$tmp"
   if [ -f "$f" ] && cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
 }
