@@ -21,8 +21,10 @@ module dev.imagesearch.core {
     exports dev.imagesearch.eval;
     exports dev.imagesearch.files;
     exports dev.imagesearch.fusion;
+    exports dev.imagesearch.hash;
     exports dev.imagesearch.idmap;
     exports dev.imagesearch.image;
+    exports dev.imagesearch.search;
     exports dev.imagesearch.store;
 
     uses dev.imagesearch.embed.DefaultEmbedderProvider;

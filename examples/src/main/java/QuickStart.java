@@ -1,7 +1,7 @@
 // README-BEGIN: the README's "Use it from Java" program, word for word (ReadmeExamplesTest checks it)
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.imagesearch;
 
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
+import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorRecord;
 import dev.imagesearch.store.VectorStore;

@@ -1,5 +1,6 @@
 package dev.imagesearch;
 
+import dev.imagesearch.files.ImageFiles;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class LocationLookahead implements Iterator<Path> {
                 if (query.size() >= window + locations.size()) {
                     break;
                 }
-                String l = ImageSearch.locationOf(p);
+                String l = ImageFiles.locationOf(p);
                 if (!lookedUp.contains(l)) {
                     query.add(l);
                 }

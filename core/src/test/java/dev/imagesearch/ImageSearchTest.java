@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.imagesearch.image.ContentId;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ScaledJpegDecoder;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.store.CollectionMismatchException;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.image.ContentId;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;
 import java.awt.image.BufferedImage;

@@ -1,7 +1,7 @@
 package dev.imagesearch.bench;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;

@@ -1,7 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
+import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.duplicates.DuplicateCalibration;
 import dev.imagesearch.duplicates.DuplicateFinder;
 import dev.imagesearch.idmap.ImageRecord;

@@ -1,7 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
+import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.fusion.Fusion;
 import java.util.List;
 import java.util.Map;

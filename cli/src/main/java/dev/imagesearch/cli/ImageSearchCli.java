@@ -5,6 +5,8 @@ import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
 import dev.imagesearch.store.CollectionMismatchException;
+import dev.imagesearch.store.DecodingPolicy;
+import dev.imagesearch.store.ModelFingerprint;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,10 +151,11 @@ public final class ImageSearchCli implements Callable<Integer> {
 
     /** Whether the mismatch is only that the collection was made without {@code jpeg} (the CLI decodes reduced). */
     private static boolean builtWithout(ScaledJpegDecoder jpeg, CollectionMismatchException e) {
-        String with = ImageSearch.decodingPolicy(true, jpeg);
-        String requested = e.requested().orElse("");
-        return e.what().orElse("").equals("model fingerprint") && requested.contains(with)
-                && requested.replace(with, ImageSearch.decodingPolicy(true, null)).equals(e.existing().orElse(""));
+        return e.setting().orElse(null) == CollectionMismatchException.Setting.DECODING
+                && e.existingFingerprint().map(ModelFingerprint::decoding)
+                        .filter(DecodingPolicy.of(true, null)::equals).isPresent()
+                && e.requestedFingerprint().map(ModelFingerprint::decoding)
+                        .filter(DecodingPolicy.of(true, jpeg.name())::equals).isPresent();
     }
 
     private ImageSearch open(ImageSearch.Builder builder, ModelAndDecoderOptions model, StoreOptions store) {
@@ -188,7 +191,7 @@ public final class ImageSearchCli implements Callable<Integer> {
 
     /** The models of an index as {@code a, b, c}. */
     static String modelNames(ImageSearch search) {
-        return String.join(", ", search.models().stream().map(dev.imagesearch.IndexedModel::name).toList());
+        return String.join(", ", search.models().stream().map(dev.imagesearch.search.IndexedModel::name).toList());
     }
 
     /** Prints one error line, with the stack trace only when asked for. */
@@ -239,33 +242,21 @@ public final class ImageSearchCli implements Callable<Integer> {
     }
 
     /**
-     * When only the decoding part ({@code ;decode=...}) of the fingerprints differs: which decoding the index was
-     * built with, in the CLI's terms. Empty otherwise (another model, another preprocessing).
+     * When only the decoding of the fingerprints differs: which decoding the index was built with, in the CLI's
+     * terms. Empty otherwise (another model, another preprocessing).
      */
     static String decodingHint(CollectionMismatchException e) {
-        if (!e.what().orElse("").equals("model fingerprint")) {
+        if (e.setting().orElse(null) != CollectionMismatchException.Setting.DECODING
+                || e.existingFingerprint().isEmpty()) {
             return "";
         }
-        String[] existing = splitDecoding(e.existing().orElse(""));
-        String[] requested = splitDecoding(e.requested().orElse(""));
-        if (!existing[0].equals(requested[0])) {
-            return "";
-        }
-        if (!existing[1].contains("reduced")) { // the CLI always decodes at reduced resolution
+        DecodingPolicy existing = e.existingFingerprint().get().decoding();
+        if (!existing.reduced()) { // the CLI always decodes at reduced resolution
             return " (the index was built with full-resolution decoding, e.g. by an older version, which the CLI "
                     + "does not read: index into another --data directory)";
         }
-        int jpeg = existing[1].indexOf("jpeg=");
-        return " (the index was built with --jpeg-decoder " + (jpeg < 0 ? "imageio" : existing[1].substring(jpeg + 5))
+        return " (the index was built with --jpeg-decoder " + (existing.imageIo() ? "imageio" : existing.jpegDecoder())
                 + ": pass the one it was built with)";
-    }
-
-    /** {model part, decoding part} of a fingerprint as the exception quotes it. */
-    private static String[] splitDecoding(String fingerprint) {
-        String f = fingerprint.length() >= 2 && fingerprint.startsWith("'") && fingerprint.endsWith("'")
-                ? fingerprint.substring(1, fingerprint.length() - 1) : fingerprint;
-        int d = f.indexOf(";decode=");
-        return d < 0 ? new String[] {f, ""} : new String[] {f.substring(0, d), f.substring(d + 8)};
     }
 
     /** Argument errors: one line naming the problem and where to read more; exit code 2. */

@@ -2,7 +2,7 @@ package dev.imagesearch.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.MultiModelResult;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.image.ImageDecodeException;
 import java.io.IOException;

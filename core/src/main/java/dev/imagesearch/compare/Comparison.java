@@ -1,6 +1,7 @@
 package dev.imagesearch.compare;
 
-import dev.imagesearch.Match;
+import dev.imagesearch.store.SearchArguments;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.ModelResults;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,9 +54,7 @@ public record Comparison(int k, List<ModelResults> perModel, Map<String, ScoreSt
      * @throws IllegalArgumentException for a negative {@code k}
      */
     public static Comparison of(List<ModelResults> results, int k) {
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, was " + k);
-        }
+        SearchArguments.checkK(k);
         List<ModelResults> top = new ArrayList<>();
         Map<String, ScoreStats> scores = new LinkedHashMap<>();
         for (ModelResults r : results) {

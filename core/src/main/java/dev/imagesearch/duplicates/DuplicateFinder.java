@@ -1,12 +1,11 @@
 package dev.imagesearch.duplicates;
 
-import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageDecoder;
-import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.SimilaritySearch;
 import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
@@ -76,7 +75,7 @@ public final class DuplicateFinder {
      */
     static final double SURE = 0.7;
 
-    private final ImageSearch search;
+    private final SimilaritySearch search;
     private final List<IndexedModel> models;
     private final double threshold;
     private final int neighbours;
@@ -92,7 +91,7 @@ public final class DuplicateFinder {
         this.margin = b.margin;
     }
 
-    public static Builder builder(ImageSearch search) {
+    public static Builder builder(SimilaritySearch search) {
         return new Builder(search);
     }
 
@@ -342,7 +341,6 @@ public final class DuplicateFinder {
     private final class VectorSource {
         private final IndexedModel model;
         private boolean reembedding;
-        private ImageDecoder decoder;
 
         VectorSource(IndexedModel model) {
             this.model = model;
@@ -354,22 +352,22 @@ public final class DuplicateFinder {
                     return model.collection().vector(id).orElse(null);
                 } catch (UnsupportedOperationException e) {
                     reembedding = true;
-                    decoder = new ImageDecoder();
                     LOG.info("{}: the store cannot return vectors; re-embedding each image", model.name());
                 }
             }
-            return reembed(model, decoder, id);
+            return reembed(model, id);
         }
     }
 
-    private float[] reembed(IndexedModel model, ImageDecoder decoder, long id) {
+    /** Decodes the image as the index decodes (its limits, decoders, reduced decoding) and embeds it again. */
+    private float[] reembed(IndexedModel model, long id) {
         Optional<ImageRecord> r = search.idMapper().get(id);
         if (r.isEmpty() || r.get().locations().isEmpty()) {
             return null;
         }
         String location = r.get().primaryLocation();
         try {
-            return search.embed(model, decoder.decode(Path.of(location)));
+            return search.embed(model, search.decode(Path.of(location)));
         } catch (RuntimeException e) { // ImageDecodeException included
             LOG.warn("Duplicates: skipped {}: {}", location, e.getMessage());
             return null;
@@ -398,14 +396,14 @@ public final class DuplicateFinder {
 
     /** Builds a {@link DuplicateFinder}; every setting but the index has a default. */
     public static final class Builder {
-        private final ImageSearch search;
+        private final SimilaritySearch search;
         private List<IndexedModel> models;
         private Double threshold;
         private int neighbours = DEFAULT_NEIGHBOURS;
         private Linkage linkage = Linkage.AVERAGE;
         private double margin = DEFAULT_MARGIN;
 
-        private Builder(ImageSearch search) {
+        private Builder(SimilaritySearch search) {
             this.search = Objects.requireNonNull(search, "search");
         }
 

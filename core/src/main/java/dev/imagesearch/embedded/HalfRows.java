@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@link EmbeddedVectorStore.Precision#FLOAT16} rows: one flat {@code short[]} of {@link Float16} halves, 2 bytes
  * per element, so a search reads half the memory of {@link FloatRows}.
  */
-final class HalfRows implements VectorRows {
+final class HalfRows extends FlatRows {
 
     /**
      * A query is scaled so that its largest element is about 2<sup>56</sup>: its products with the kernel's
@@ -17,11 +17,30 @@ final class HalfRows implements VectorRows {
     /** Largest share of a vector's norm that rounding (mostly: tiny elements stored as 0) may take. */
     private static final double MAX_NORM_LOSS = 0.01;
 
-    private final int dim;
     private short[] data = new short[0];
 
     HalfRows(int dim) {
-        this.dim = dim;
+        super(dim);
+    }
+
+    @Override
+    Object array() {
+        return data;
+    }
+
+    @Override
+    int length() {
+        return data.length;
+    }
+
+    @Override
+    void reallocate(int elements) {
+        data = Arrays.copyOf(data, elements);
+    }
+
+    @Override
+    void read(int slot, float[] out) {
+        DotKernel.scalar().decodeHalf(data, slot * dim, out, 0, dim);
     }
 
     @Override
@@ -50,33 +69,11 @@ final class HalfRows implements VectorRows {
     }
 
     @Override
-    public int capacity() {
-        return data.length / dim;
-    }
-
-    @Override
-    public void resize(int rows) {
-        data = Arrays.copyOf(data, rows * dim);
-    }
-
-    @Override
     public void set(int slot, float[] v) {
         int base = slot * dim;
         for (int i = 0; i < dim; i++) {
             data[base + i] = Float16.encode(v[i]);
         }
-    }
-
-    @Override
-    public void move(int from, int to) {
-        System.arraycopy(data, from * dim, data, to * dim, dim);
-    }
-
-    @Override
-    public float[] get(int slot) {
-        float[] out = new float[dim];
-        DotKernel.scalar().decodeHalf(data, slot * dim, out, 0, dim);
-        return out;
     }
 
     @Override
@@ -108,8 +105,8 @@ final class HalfRows implements VectorRows {
         float[] row = new float[dim];
         return (from, to, out) -> {
             for (int r = from; r < to; r++) {
-                DotKernel.scalar().decodeHalf(data, r * dim, row, 0, dim);
-                out[r - from] = FloatRows.l2(q, row, 0, dim);
+                read(r, row);
+                out[r - from] = l2(q, row, 0, dim);
             }
         };
     }

@@ -2,22 +2,16 @@ package dev.imagesearch.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +37,9 @@ import org.slf4j.LoggerFactory;
 final class RecordLog implements Closeable {
 
     static final int FORMAT_VERSION = 1;
-    private static final byte[] MAGIC = "IMGSRCH1".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RECORD = 256 << 20;
     private static final int WRITE_THRESHOLD = 8 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RecordLog.class);
-    /**
-     * Files open in this JVM. File locks belong to the process, and on Linux closing <em>any</em> channel of a
-     * file drops all of the process's locks on it, so a second open in this process must be refused before it
-     * opens a channel of its own; hence one process-wide registry.
-     */
-    private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
-
     /** Receives each valid record while a log is replayed. */
     @FunctionalInterface
     interface RecordVisitor {
@@ -103,19 +89,19 @@ final class RecordLog implements Closeable {
 
     /** Reads only the header payload of an existing log, without locking or replaying it. */
     static byte[] readHeader(Path file, String kind) throws IOException {
-        if (OPEN_IN_THIS_PROCESS.contains(registryKey(file))) {
-            throw alreadyOpen(file, null);
+        if (OpenFiles.isOpen(file)) {
+            throw OpenFiles.alreadyOpen(file, null);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readHeader(ch, file, kind);
+            return LogHeader.read(ch, file, kind);
         }
     }
 
     private void openAndReplay(byte[] newHeader, RecordVisitor visitor) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path key = registryKey(file);
-        if (!OPEN_IN_THIS_PROCESS.add(key)) {
-            throw alreadyOpen(file, null);
+        Path key = OpenFiles.register(file);
+        if (key == null) {
+            throw OpenFiles.alreadyOpen(file, null);
         }
         registered = key;
         // The lock lives on a separate file that is never renamed, so compaction (which renames a new data file
@@ -124,16 +110,16 @@ final class RecordLog implements Closeable {
         try {
             lock = lockChannel.tryLock();
         } catch (OverlappingFileLockException e) {
-            throw alreadyOpen(file, e);
+            throw OpenFiles.alreadyOpen(file, e);
         }
         if (lock == null) {
             throw new IOException(file + " is in use by another process; close it first");
         }
         if (!Files.exists(file)) {
-            writeNewFile(file, kind, newHeader);
+            LogHeader.writeNewFile(file, kind, newHeader);
         }
         channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        header = readHeader(channel, file, kind);
+        header = LogHeader.read(channel, file, kind);
         dataStart = channel.position();
         long validEnd = replay(visitor);
         long size = channel.size();
@@ -145,67 +131,6 @@ final class RecordLog implements Closeable {
         }
         channel.position(validEnd);
         durableEnd = validEnd;
-    }
-
-    private static IOException alreadyOpen(Path file, Throwable cause) {
-        return new IOException(file + " is already open in this process; close the other instance first", cause);
-    }
-
-    /** The same key for every spelling of a path (relative, via symbolic links) of one file. */
-    private static Path registryKey(Path file) throws IOException {
-        Path abs = file.toAbsolutePath().normalize();
-        Path parent = abs.getParent();
-        return Files.isDirectory(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
-    }
-
-    private static byte[] readHeader(FileChannel ch, Path file, String kind) throws IOException {
-        DataInputStream in = new DataInputStream(java.nio.channels.Channels.newInputStream(ch.position(0)));
-        byte[] magic = new byte[MAGIC.length];
-        try {
-            in.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new IOException(file + " is not an imagesearch data file (bad magic)");
-            }
-            int version = in.readInt();
-            if (version > FORMAT_VERSION) {
-                throw new IOException(file + " has format version " + version + " but this library reads up to "
-                        + FORMAT_VERSION + "; upgrade imagesearch");
-            }
-            if (version < 1) {
-                throw new IOException(file + " has an invalid format version " + version);
-            }
-            byte[] k = readBlock(in, 1024);
-            String fileKind = new String(k, StandardCharsets.UTF_8);
-            if (!fileKind.equals(kind)) {
-                throw new IOException(file + " holds '" + fileKind + "' data, not '" + kind + "'");
-            }
-            byte[] payload = readBlock(in, 1 << 20);
-            int crc = in.readInt();
-            CRC32C c = new CRC32C();
-            c.update(k);
-            c.update(payload);
-            if ((int) c.getValue() != crc) {
-                throw new IOException(file + " has a damaged header (checksum mismatch)");
-            }
-            ch.position(headerLength(k.length, payload.length));
-            return payload;
-        } catch (java.io.EOFException e) {
-            throw new IOException(file + " has a truncated header", e);
-        }
-    }
-
-    private static long headerLength(int kindLen, int payloadLen) {
-        return MAGIC.length + 4 + 4 + kindLen + 4 + payloadLen + 4;
-    }
-
-    private static byte[] readBlock(DataInputStream in, int max) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > max) {
-            throw new IOException("invalid block length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
     }
 
     /**
@@ -367,7 +292,7 @@ final class RecordLog implements Closeable {
         sync();
         // Stream the live records into a new file beside this one (never all in memory), then rename it over.
         Path tmp = file.resolveSibling(file.getFileName() + ".compact");
-        writeHeaderFile(tmp, kind, header);
+        LogHeader.writeFile(tmp, kind, header);
         long freshStart = Files.size(tmp);
         RecordLog fresh = new RecordLog(tmp, kind);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -390,7 +315,7 @@ final class RecordLog implements Closeable {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        syncDirectory(file.toAbsolutePath().getParent());
+        LogHeader.syncDirectory(file.toAbsolutePath().getParent());
         FileChannel old = channel;
         channel = next;
         channel.position(channel.size());
@@ -432,49 +357,6 @@ final class RecordLog implements Closeable {
         return file.resolveSibling(file.getFileName() + ".lock");
     }
 
-    /** Creates a new log holding only its header: written under a temporary name, forced, renamed into place. */
-    private static void writeNewFile(Path file, String kind, byte[] header) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        writeHeaderFile(tmp, kind, header);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(file.toAbsolutePath().getParent());
-    }
-
-    /** Writes {@code target} (replacing it) with just the header, and forces it to disk. */
-    private static void writeHeaderFile(Path target, String kind, byte[] header) throws IOException {
-        byte[] k = kind.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
-        out.writeInt(k.length);
-        out.write(k);
-        out.writeInt(header.length);
-        out.write(header);
-        CRC32C c = new CRC32C();
-        c.update(k);
-        c.update(header);
-        out.writeInt((int) c.getValue());
-        out.flush();
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer head = ByteBuffer.wrap(bytes.toByteArray());
-            while (head.hasRemaining()) {
-                ch.write(head);
-            }
-            ch.force(true);
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename itself is still atomic there.
-            LOG.debug("could not sync directory {}: {}", dir, e.toString());
-        }
-    }
-
     Path file() {
         return file;
     }
@@ -502,7 +384,7 @@ final class RecordLog implements Closeable {
                 LOG.warn("closing {}: {}", file, e.toString());
             } finally {
                 if (registered != null) {
-                    OPEN_IN_THIS_PROCESS.remove(registered);
+                    OpenFiles.unregister(registered);
                     registered = null;
                 }
             }

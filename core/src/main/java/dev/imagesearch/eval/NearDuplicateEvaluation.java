@@ -1,8 +1,8 @@
 package dev.imagesearch.eval;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.duplicates.DuplicateFinder;
 import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;

@@ -38,6 +38,14 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /**
+     * The location string the index records for a path: its absolute, normalised form. Indexing, removal, queries
+     * and evaluation all go through this one policy, so a file is found whatever relative path named it.
+     */
+    public static String locationOf(Path path) {
+        return path.toAbsolutePath().normalize().toString();
+    }
+
     /** Whether a file name has one of the {@link #EXTENSIONS}. */
     public static boolean isImageName(Path p) {
         String ext = extension(p);

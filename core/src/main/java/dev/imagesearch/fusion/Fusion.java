@@ -1,6 +1,7 @@
 package dev.imagesearch.fusion;
 
-import dev.imagesearch.Match;
+import dev.imagesearch.store.SearchArguments;
+import dev.imagesearch.search.Match;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -163,9 +164,7 @@ public final class Fusion {
      * @throws IllegalArgumentException for a negative {@code k}
      */
     public List<FusedMatch> fuse(List<ModelResults> results, int k) {
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, was " + k);
-        }
+        SearchArguments.checkK(k);
         Objects.requireNonNull(results, "results");
         // 1. the union of the candidates, with each model's rank
         Map<Long, Acc> acc = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package dev.imagesearch.fusion;
 
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.store.Metric;
 import java.util.List;
 import java.util.Objects;

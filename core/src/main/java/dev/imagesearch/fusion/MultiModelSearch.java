@@ -1,9 +1,10 @@
 package dev.imagesearch.fusion;
 
-import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
-import dev.imagesearch.Match;
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
+import dev.imagesearch.search.SimilaritySearch;
+import dev.imagesearch.store.SearchArguments;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Searches with every model of an {@link ImageSearch} and fuses the lists. A model that fails on the query image is
+ * Searches with every model of an index ({@link SimilaritySearch}) and fuses the lists. A model that fails on the query image is
  * left out and reported in {@link MultiModelResult#failures()}; the others still answer. Only when every model
  * fails is it an error.
  */
@@ -27,13 +28,11 @@ public final class MultiModelSearch {
      * @throws IllegalArgumentException for a negative {@code k}
      * @throws IllegalStateException    when every model fails on the image (the message has each reason)
      */
-    public static MultiModelResult search(ImageSearch search, BufferedImage image, int k, Fusion fusion) {
+    public static MultiModelResult search(SimilaritySearch search, BufferedImage image, int k, Fusion fusion) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(fusion, "fusion");
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, was " + k);
-        }
-        BufferedImage rgb = RgbImages.toRgb(image);
+        SearchArguments.checkK(k);
+        BufferedImage rgb = RgbImages.toRgb(image); // once for every model
         List<ModelResults> perModel = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (IndexedModel m : search.models()) {

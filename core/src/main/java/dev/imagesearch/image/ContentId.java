@@ -1,8 +1,6 @@
 package dev.imagesearch.image;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.imagesearch.hash.Sha256;
 
 /**
  * Ids derived from image content: the SHA-256 of the file's bytes, and the first 63 bits of it as a positive
@@ -19,18 +17,11 @@ public record ContentId(long id, String contentHash) {
     }
 
     public static ContentId of(byte[] bytes, int offset, int length) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        sha.update(bytes, offset, length);
-        byte[] digest = sha.digest();
+        byte[] digest = Sha256.digest(bytes, offset, length);
         long id = 0;
         for (int i = 0; i < 8; i++) {
             id = (id << 8) | (digest[i] & 0xFF);
         }
-        return new ContentId(id & Long.MAX_VALUE, HexFormat.of().formatHex(digest));
+        return new ContentId(id & Long.MAX_VALUE, Sha256.toHex(digest));
     }
 }

@@ -1,14 +1,9 @@
 package dev.imagesearch.image;
 
-import dev.imagesearch.files.ImageFiles;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Objects;
@@ -144,39 +139,7 @@ public final class ImageDecoder {
      * @throws ImageDecodeException with a reason a user can act on
      */
     public byte[] readFile(Path path) throws ImageDecodeException {
-        try {
-            // Judge by attributes before opening: a FIFO would block the read and a device would never end.
-            java.util.Optional<String> notRegular = ImageFiles.whyNotRegular(path);
-            if (notRegular.isPresent()) {
-                throw new ImageDecodeException(notRegular.get());
-            }
-            // Open first, so that a file we may not read says so (rather than "empty", as special files report 0).
-            try (InputStream in = Files.newInputStream(path)) {
-                long size = Files.size(path);
-                if (size > limits.maxFileBytes()) {
-                    throw tooLarge(size);
-                }
-                byte[] data = in.readNBytes((int) limits.maxFileBytes() + 1);
-                if (data.length == 0) {
-                    throw new ImageDecodeException("empty file (0 bytes)");
-                }
-                if (data.length > limits.maxFileBytes()) {
-                    throw tooLarge(data.length);
-                }
-                return data;
-            }
-        } catch (NoSuchFileException e) {
-            throw new ImageDecodeException("file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new ImageDecodeException("permission denied", e);
-        } catch (IOException e) {
-            throw new ImageDecodeException("cannot read file: " + ImageFiles.plain(e), e);
-        }
-    }
-
-    private ImageDecodeException tooLarge(long size) {
-        return new ImageDecodeException("file is " + size + " bytes, above the limit of " + limits.maxFileBytes()
-                + " bytes");
+        return ImageFileReader.read(path, limits);
     }
 
     /** Decodes a file: {@link #readFile} then {@link #decode(byte[])}. */
@@ -219,7 +182,7 @@ public final class ImageDecoder {
         if (jpeg != null) {
             JpegHeader header = JpegHeader.read(data);
             if (header != null && header.scalable()) {
-                checkSize(header.width(), header.height());
+                limits.check(header.width(), header.height());
                 BufferedImage image = decodeScaled(data, header, minSide);
                 if (image != null) {
                     return ExifOrientation.apply(image, ExifOrientation.read(data));
@@ -231,7 +194,7 @@ public final class ImageDecoder {
             int step = header == null ? 1 : subsampling(header.width(), header.height(), minSide); // as ImageIO's
             if (header != null && header.plain()
                     && (step == 1 || (long) header.width() * header.height() <= MAX_SUBSAMPLED_PNG_PIXELS)) {
-                checkSize(header.width(), header.height());
+                limits.check(header.width(), header.height());
                 BufferedImage image = decodePng(data, header, step);
                 if (image != null) {
                     return ExifOrientation.apply(image, ExifOrientation.read(data));
@@ -250,14 +213,14 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(pixels))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new ImageDecodeException("not a supported image format" + describeMagic(data));
+                throw new ImageDecodeException("not a supported image format" + ImageFormats.describeMagic(data));
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
-                checkSize(w, h);
+                limits.check(w, h);
                 ImageReadParam param = reader.getDefaultReadParam();
                 int step = subsampling(w, h, minSide);
                 if (step > 1) {
@@ -281,10 +244,10 @@ public final class ImageDecoder {
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException e) {
-            throw new ImageDecodeException("corrupt or truncated image: " + reason(e), e);
+            throw new ImageDecodeException("corrupt or truncated image: " + ImageFormats.reason(e), e);
         } catch (RuntimeException e) {
             // A decoder bug tripped by odd data: its exception text (an index, a null) means nothing to a user.
-            throw new ImageDecodeException("corrupt or unsupported image data (the " + formatName(data)
+            throw new ImageDecodeException("corrupt or unsupported image data (the " + ImageFormats.formatName(data)
                     + " decoder could not read it)", e);
         } catch (OutOfMemoryError e) {
             throw new ImageDecodeException("not enough memory to decode the image; lower ImageLimits.maxPixels", e);
@@ -336,73 +299,9 @@ public final class ImageDecoder {
 
     /** Width and height of an image from its header alone, without decoding pixels. */
     public static int[] dimensions(byte[] data) throws ImageDecodeException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new ImageDecodeException("not a supported image format");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException e) {
-            throw new ImageDecodeException("corrupt image header: " + reason(e), e);
-        }
+        return ImageFormats.dimensions(data);
     }
 
-    private void checkSize(int w, int h) throws ImageDecodeException {
-        if (w <= 0 || h <= 0) {
-            throw new ImageDecodeException("invalid image size " + w + "x" + h);
-        }
-        if (w > limits.maxSide() || h > limits.maxSide() || (long) w * h > limits.maxPixels()) {
-            throw new ImageDecodeException("image is " + w + "x" + h + " (" + ((long) w * h)
-                    + " pixels), above the limit of " + limits.maxPixels() + " pixels / "
-                    + limits.maxSide() + " per side; raise ImageLimits to accept it");
-        }
-    }
-
-    /** "JPEG", "PNG", ... from the first bytes, for messages. */
-    private static String formatName(byte[] d) {
-        if (d.length >= 3 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8) {
-            return "JPEG";
-        }
-        if (d.length >= 4 && (d[0] & 0xFF) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G') {
-            return "PNG";
-        }
-        if (d.length >= 3 && d[0] == 'G' && d[1] == 'I' && d[2] == 'F') {
-            return "GIF";
-        }
-        if (d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F' && d[8] == 'W') {
-            return "WebP";
-        }
-        if (d.length >= 2 && ((d[0] == 'I' && d[1] == 'I') || (d[0] == 'M' && d[1] == 'M'))) {
-            return "TIFF";
-        }
-        if (d.length >= 2 && d[0] == 'B' && d[1] == 'M') {
-            return "BMP";
-        }
-        return "image";
-    }
-
-    private static String reason(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    private static String describeMagic(byte[] data) {
-        int n = Math.min(data.length, 64);
-        int printable = 0;
-        for (int i = 0; i < n; i++) {
-            int c = data[i] & 0xFF;
-            if (c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7F)) {
-                printable++;
-            }
-        }
-        return printable == n ? " (the file looks like text)" : "";
-    }
 
     /** Builder of {@link ImageDecoder}; see {@link ImageDecoder#builder()} for the defaults. */
     public static final class Builder {

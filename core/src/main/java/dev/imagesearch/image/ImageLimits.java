@@ -33,4 +33,16 @@ public record ImageLimits(long maxFileBytes, long maxPixels, int maxSide) {
     public ImageLimits withMaxSide(int side) {
         return new ImageLimits(maxFileBytes, maxPixels, side);
     }
+
+    /** Checks a decoded size against these limits, with a message that says how to raise them. */
+    void check(int w, int h) throws ImageDecodeException {
+        if (w <= 0 || h <= 0) {
+            throw new ImageDecodeException("invalid image size " + w + "x" + h);
+        }
+        if (w > maxSide() || h > maxSide() || (long) w * h > maxPixels()) {
+            throw new ImageDecodeException("image is " + w + "x" + h + " (" + ((long) w * h)
+                    + " pixels), above the limit of " + maxPixels() + " pixels / "
+                    + maxSide() + " per side; raise ImageLimits to accept it");
+        }
+    }
 }

@@ -25,6 +25,11 @@ public record CollectionSpec(String name, int dimension, Metric metric, String f
         }
     }
 
+    /** The {@link #fingerprint()} read into its parts (model, settings, decoding policy). */
+    public ModelFingerprint modelFingerprint() {
+        return ModelFingerprint.parse(fingerprint);
+    }
+
     public static Builder builder(String name, int dimension) {
         return new Builder(name, dimension);
     }
@@ -50,6 +55,12 @@ public record CollectionSpec(String name, int dimension, Metric metric, String f
         /** Default: the collection name. */
         public Builder fingerprint(String fingerprint) {
             this.fingerprint = fingerprint;
+            return this;
+        }
+
+        /** As {@link #fingerprint(String)}, from the typed form (stored as its {@link ModelFingerprint#value()}). */
+        public Builder fingerprint(ModelFingerprint fingerprint) {
+            this.fingerprint = fingerprint.value();
             return this;
         }
 

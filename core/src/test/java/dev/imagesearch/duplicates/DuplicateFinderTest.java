@@ -100,7 +100,7 @@ class DuplicateFinderTest {
                     throw new UnsupportedOperationException("no vectors here");
                 }
             };
-            var model = new dev.imagesearch.IndexedModel("test-pixels", search.embedder(), noVectors);
+            var model = new dev.imagesearch.search.IndexedModel("test-pixels", search.embedder(), noVectors);
             DuplicateFinder.Result r = DuplicateFinder.builder(search).model(model).threshold(0.98).build().find();
             assertThat(r.groups()).hasSize(2);
             assertThat(r.skipped()).isZero();

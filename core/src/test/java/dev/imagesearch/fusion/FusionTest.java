@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.store.Metric;
 import java.util.ArrayList;
 import java.util.List;

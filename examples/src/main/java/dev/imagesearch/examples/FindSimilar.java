@@ -2,7 +2,7 @@ package dev.imagesearch.examples;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;

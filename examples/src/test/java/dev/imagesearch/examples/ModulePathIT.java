@@ -77,7 +77,7 @@ class ModulePathIT {
                 package smoke;
 
                 import dev.imagesearch.ImageSearch;
-                import dev.imagesearch.Match;
+                import dev.imagesearch.search.Match;
                 import java.nio.file.Path;
                 import java.util.List;
 

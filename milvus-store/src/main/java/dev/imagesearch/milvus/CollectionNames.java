@@ -1,9 +1,6 @@
 package dev.imagesearch.milvus;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.imagesearch.hash.Sha256;
 import java.util.regex.Pattern;
 
 /**
@@ -56,11 +53,6 @@ public final class CollectionNames {
     }
 
     private static String shortHash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(s).substring(0, 8);
     }
 }

@@ -1,5 +1,6 @@
 package dev.imagesearch.milvus;
 
+import dev.imagesearch.store.SearchArguments;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.imagesearch.store.CollectionSpec;
@@ -171,9 +172,7 @@ public final class MilvusCollection implements VectorCollection {
     /** Several queries in one call per chunk of queries; one result list per query, in order. */
     public List<List<ScoredId>> searchBatch(List<float[]> queries, int k, String filter) {
         Objects.requireNonNull(queries, "queries");
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, was " + k);
-        }
+        SearchArguments.checkK(k);
         for (float[] q : queries) {
             checkDimension(Objects.requireNonNull(q, "query"), "query");
         }

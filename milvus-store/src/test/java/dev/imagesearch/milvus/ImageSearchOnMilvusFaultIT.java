@@ -7,7 +7,7 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexAbortedException;
 import dev.imagesearch.IndexListener;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.embedded.EmbeddedIdMapper;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;

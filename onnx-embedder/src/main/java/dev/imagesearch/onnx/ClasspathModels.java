@@ -1,6 +1,7 @@
 package dev.imagesearch.onnx;
 
 import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.hash.Sha256;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,16 +157,11 @@ final class ClasspathModels {
         if (relative.contains("..") || relative.startsWith("/")) {
             throw new IOException("'" + relative + "' is outside the model's folder");
         }
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(new URL(base, relative).openStream(), sha)) {
             Files.copy(in, dir.resolve(relative));
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return Sha256.toHex(sha.digest());
     }
 
     /** The SHA-256 (hex) of a file, or "" if it cannot be read. */

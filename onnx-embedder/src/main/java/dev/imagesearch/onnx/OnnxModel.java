@@ -10,21 +10,17 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.hash.Sha256;
 import dev.imagesearch.onnx.preprocess.Layout;
 import dev.imagesearch.onnx.preprocess.Pipeline;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,15 +205,10 @@ record OnnxModel(Path file, String sha256, OrtEnvironment env, OrtSession sessio
     }
 
     static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file),
-                MessageDigest.getInstance("SHA-256"))) {
-            MessageDigest md = ((DigestInputStream) in).getMessageDigest();
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(md.digest());
+        try (InputStream in = Files.newInputStream(file)) {
+            return Sha256.hex(in);
         } catch (IOException e) {
             throw new EmbeddingException("Cannot read model file " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexAbortedException;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.Reconciler;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embedded.EmbeddedVectorStore;

@@ -1,8 +1,8 @@
 package dev.imagesearch.server;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.duplicates.DuplicateFinder;
 import dev.imagesearch.duplicates.DuplicateGroup;
 import dev.imagesearch.fusion.FusedMatch;

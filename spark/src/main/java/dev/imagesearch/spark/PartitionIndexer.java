@@ -1,7 +1,7 @@
 package dev.imagesearch.spark;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
+import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;

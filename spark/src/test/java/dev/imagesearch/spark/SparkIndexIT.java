@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.Reconciler;
 import dev.imagesearch.milvus.MilvusVectorStore;
 import dev.imagesearch.store.CollectionMismatchException;

@@ -1,7 +1,7 @@
 package dev.imagesearch.spring;
 
 import dev.imagesearch.ImageSearch;
-import dev.imagesearch.IndexedModel;
+import dev.imagesearch.search.IndexedModel;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 

@@ -2,7 +2,7 @@ package dev.imagesearch.spring;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.MultiModelResult;
 import dev.imagesearch.image.ImageDecodeException;

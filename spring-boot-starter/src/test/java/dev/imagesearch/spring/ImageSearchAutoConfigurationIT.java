@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.Match;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.onnx.ModelCatalog;
 import dev.imagesearch.testing.PixelEmbedder;

@@ -1,4 +1,4 @@
-package dev.imagesearch;
+package dev.imagesearch.search;
 
 import java.util.List;
 
