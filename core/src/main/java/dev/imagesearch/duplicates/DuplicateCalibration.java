@@ -84,7 +84,7 @@ public final class DuplicateCalibration {
         boolean higher = finder.model().collection().spec().metric().higherIsBetter();
         double lowest = higher ? thresholds.stream().mapToDouble(Double::doubleValue).min().orElseThrow()
                 : thresholds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        DuplicateFinder.Candidates c = finder.candidates(lowest);
+        Candidates c = finder.candidates(lowest);
         Map<String, Long> perLabel = new HashMap<>();
         int labelled = 0;
         for (long id : c.ids) {

@@ -7,7 +7,6 @@ import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.search.SimilaritySearch;
 import dev.imagesearch.store.Metric;
-import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,128 +165,7 @@ public final class DuplicateFinder {
      * them at any threshold at least as strict.
      */
     Candidates candidates(double lowest) {
-        List<Long> ids = new ArrayList<>();
-        search.idMapper().forEachId(ids::add);
-        ids.sort(null); // a stable order, whatever the id map's iteration order
-        Map<Long, Integer> index = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            index.put(ids.get(i), i);
-        }
-        int n = ids.size();
-        Grouping.Scale[] scales = new Grouping.Scale[models.size()];
-        for (int m = 0; m < scales.length; m++) {
-            scales[m] = new Grouping.Scale(models.get(m).collection().spec().metric(),
-                    defaultThreshold(models.get(m)));
-        }
-        double z0 = scales[0].z(lowest);
-        // one model alone: its own score decides; fused: a pair may pass though one model scores it lower
-        double zCandidate = scales.length == 1 ? z0 : z0 - 0.5;
-        float[][][] vectors = new float[scales.length][n][];
-        double[] background = new double[n]; // sum over the models of the scaled score of the farthest neighbour
-        boolean[] missing = new boolean[n];
-        Set<Long> pairs = new HashSet<>();
-        VectorSource[] sources = new VectorSource[scales.length];
-        for (int m = 0; m < scales.length; m++) {
-            VectorSource source = new VectorSource(models.get(m));
-            sources[m] = source;
-            for (int i = 0; i < n; i++) {
-                float[] v = missing[i] ? null : source.vector(ids.get(i));
-                if (v == null) {
-                    missing[i] = true;
-                    continue;
-                }
-                if (source.reembedding) {
-                    vectors[m][i] = v; // too dear to make twice
-                }
-                int others = 0;
-                double farthest = Double.NEGATIVE_INFINITY;
-                for (ScoredId hit : models.get(m).collection().search(v, neighbours + 1)) {
-                    Integer j = index.get(hit.id());
-                    if (hit.id() != ids.get(i)) {
-                        others++;
-                        farthest = scales[m].z(hit.score());
-                    }
-                    if (j != null && j != i && scales[m].z(hit.score()) >= zCandidate) {
-                        pairs.add(Math.min(i, j) * (long) n + Math.max(i, j));
-                    }
-                }
-                // fewer neighbours than asked for (a small index): no background
-                background[i] += others >= neighbours ? farthest : Double.NEGATIVE_INFINITY;
-            }
-        }
-        int skipped = 0;
-        for (boolean b : missing) {
-            skipped += b ? 1 : 0;
-        }
-        boolean[] needed = new boolean[n];
-        pairs.forEach(p -> {
-            needed[(int) (p / n)] = true;
-            needed[(int) (p % n)] = true;
-        });
-        for (int m = 0; m < scales.length; m++) {
-            VectorSource source = sources[m];
-            for (int i = 0; i < n; i++) {
-                if (needed[i] && !missing[i] && vectors[m][i] == null) {
-                    vectors[m][i] = source.vector(ids.get(i));
-                    missing[i] = vectors[m][i] == null; // deleted meanwhile
-                }
-                if (!needed[i] || missing[i]) {
-                    vectors[m][i] = null;
-                } else if (scales[m].metric() == Metric.COSINE) {
-                    vectors[m][i] = unit(vectors[m][i]);
-                }
-            }
-        }
-        Grouping grouping = new Grouping(scales, vectors);
-        List<Grouping.Edge> edges = new ArrayList<>();
-        for (long p : pairs) {
-            int a = (int) (p / n);
-            int b = (int) (p % n);
-            if (!missing[a] && !missing[b]) {
-                double z = grouping.pairZ(a, b);
-                if (z >= z0) {
-                    edges.add(new Grouping.Edge(a, b, z));
-                }
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            background[i] /= scales.length;
-        }
-        return new Candidates(ids, scales[0], grouping, edges, background, margin / Math.max(1e-9,
-                scales[0].metric().higherIsBetter() ? 1 - scales[0].threshold() : scales[0].threshold()), skipped);
-    }
-
-    /** Candidate pairs and vectors, ready to be grouped at any threshold at least as strict as they were made for. */
-    static final class Candidates {
-        final List<Long> ids;
-        final Grouping.Scale primary;
-        final Grouping grouping;
-        final List<Grouping.Edge> edges;
-        final double[] background;
-        final double margin;
-        final int skipped;
-
-        Candidates(List<Long> ids, Grouping.Scale primary, Grouping grouping, List<Grouping.Edge> edges,
-                   double[] background, double margin, int skipped) {
-            this.ids = ids;
-            this.primary = primary;
-            this.grouping = grouping;
-            this.edges = edges;
-            this.background = background;
-            this.margin = margin;
-            this.skipped = skipped;
-        }
-
-        /** A threshold in the primary model's units on the fused scale. */
-        double z(double threshold) {
-            return primary.z(threshold);
-        }
-
-        /** The edges that pass {@code z0} and stand out of both images' background by the margin. */
-        List<Grouping.Edge> edges(double z0) {
-            return edges.stream().filter(e -> e.z() >= z0 && (margin <= 0 || e.z() >= z0 + SURE * (1 - z0)
-                    || e.z() - Math.max(background[e.a()], background[e.b()]) >= margin)).toList();
-        }
+        return new CandidateCollector(search, models, neighbours, margin).collect(lowest);
     }
 
     List<DuplicateGroup> toGroups(Candidates c, List<Grouping.Component> components) {
@@ -319,59 +193,6 @@ public final class DuplicateFinder {
         groups.sort(Comparator.comparingInt((DuplicateGroup g) -> -g.members().size())
                 .thenComparing(g -> g.best().location()));
         return groups;
-    }
-
-    private static float[] unit(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        if (s == 0) {
-            return v;
-        }
-        float inv = (float) (1 / Math.sqrt(s));
-        float[] out = new float[v.length];
-        for (int d = 0; d < v.length; d++) {
-            out[d] = v[d] * inv;
-        }
-        return out;
-    }
-
-    /** A model's stored vectors, or re-embedded images when its store cannot return vectors. */
-    private final class VectorSource {
-        private final IndexedModel model;
-        private boolean reembedding;
-
-        VectorSource(IndexedModel model) {
-            this.model = model;
-        }
-
-        float[] vector(long id) {
-            if (!reembedding) {
-                try {
-                    return model.collection().vector(id).orElse(null);
-                } catch (UnsupportedOperationException e) {
-                    reembedding = true;
-                    LOG.info("{}: the store cannot return vectors; re-embedding each image", model.name());
-                }
-            }
-            return reembed(model, id);
-        }
-    }
-
-    /** Decodes the image as the index decodes (its limits, decoders, reduced decoding) and embeds it again. */
-    private float[] reembed(IndexedModel model, long id) {
-        Optional<ImageRecord> r = search.idMapper().get(id);
-        if (r.isEmpty() || r.get().locations().isEmpty()) {
-            return null;
-        }
-        String location = r.get().primaryLocation();
-        try {
-            return search.embed(model, search.decode(Path.of(location)));
-        } catch (RuntimeException e) { // ImageDecodeException included
-            LOG.warn("Duplicates: skipped {}: {}", location, e.getMessage());
-            return null;
-        }
     }
 
     private static DuplicateGroup.Member member(ImageRecord r) {

@@ -96,14 +96,14 @@ class GroupingTest {
         List<Grouping.Edge> edges = List.of(new Grouping.Edge(0, 1, 0.5), new Grouping.Edge(2, 3, 0.8));
         // image 1's farthest neighbour scores 0.45 (scaled): 0.5 stands out by 0.05 only; image 3's by 0.8 - 0.75
         double[] background = {0.1, 0.45, 0.1, 0.75};
-        DuplicateFinder.Candidates c = new DuplicateFinder.Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
+        Candidates c = new Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
                 background, 0.1, 0);
         assertThat(c.edges(0)).extracting(Grouping.Edge::a).containsExactly(2);
         // image 1 in a sparser neighbourhood: the pair stands out
         background[1] = 0.2;
         assertThat(c.edges(0)).extracting(Grouping.Edge::a).containsExactly(0, 2);
         // a margin of 0 is the plain threshold
-        DuplicateFinder.Candidates none = new DuplicateFinder.Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
+        Candidates none = new Candidates(List.of(1L, 2L, 3L, 4L), cosine, g, edges,
                 new double[] {0.9, 0.9, 0.9, 0.9}, 0, 0);
         assertThat(none.edges(0.6)).extracting(Grouping.Edge::a).containsExactly(2);
     }
