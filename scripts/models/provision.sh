@@ -250,6 +250,8 @@ write_props() {
   {
     echo "# written by scripts/models/provision.sh; relative paths resolve against this folder"
     local kv; for kv in "$@"; do printf '%s\n' "$kv"; done
+    # the measured quality prior that default fusion weights come from (docs/EVALUATION.md)
+    awk -F'\t' -v n="$name" '$1 == n { print "quality.map10=" $2 }' "$HERE/quality.tsv"
   } > "$tmp"
   if [ -f "$f" ] && cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
 }

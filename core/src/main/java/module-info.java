@@ -18,6 +18,7 @@ module dev.imagesearch.core {
     exports dev.imagesearch.files;
     exports dev.imagesearch.fusion;
     exports dev.imagesearch.idmap;
+    exports dev.imagesearch.query;
     exports dev.imagesearch.image;
     exports dev.imagesearch.store;
 

@@ -7,6 +7,7 @@ import dev.imagesearch.eval.LabelledEvaluation;
 import dev.imagesearch.eval.MethodScores;
 import dev.imagesearch.eval.NearDuplicateEvaluation;
 import dev.imagesearch.fusion.Fusion;
+import dev.imagesearch.query.QueryExpansion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -68,8 +69,33 @@ final class EvalCommand implements Callable<Integer> {
         String precision;
 
         @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",
-                description = "Per-model weights applied to every fusion evaluated (default 1 each).")
+                description = "Per-model weights applied to every fusion evaluated (default: from each model's "
+                        + "quality prior, see --prior-exponent).")
         Map<String, Double> weights;
+
+        @Option(names = "--prior-exponent", paramLabel = "G",
+                description = "Without --weights, weights are (q/q_best)^G of the models' quality priors "
+                        + "(model.properties quality.map10); 0 = equal weights (default: "
+                        + Fusion.DEFAULT_PRIOR_EXPONENT + ").")
+        Double priorExponent;
+
+        @Option(names = "--subsets", paramLabel = "SIZE,...", split = ",",
+                description = "Also evaluate each fusion over every subset of the models of these sizes, e.g. 2,3 "
+                        + "(from the same searches).")
+        List<Integer> subsets = List.of();
+
+        @Option(names = "--qe", paramLabel = "N[:ALPHA]",
+                description = "Query expansion for every query: average over the top N, or alpha-weighted "
+                        + "(default: none).")
+        String qe;
+
+        QueryExpansion expansion() {
+            try {
+                return qe == null ? null : QueryExpansion.parse(qe);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--qe: " + e.getMessage());
+            }
+        }
 
         /** The fusions to evaluate, with the weights; a weight for a model that is not evaluated is refused. */
         List<Fusion> fusionList(List<String> models) {
@@ -87,6 +113,9 @@ final class EvalCommand implements Callable<Integer> {
                     Fusion.Builder b = Fusion.parse(f);
                     if (weights != null) {
                         weights.forEach(b::weight);
+                    }
+                    if (priorExponent != null) {
+                        b.priorExponent(priorExponent);
                     }
                     out.add(b.build());
                 } catch (IllegalArgumentException e) {
@@ -143,11 +172,11 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static void printMethods(PrintWriter out, List<MethodScores> methods, List<String> metrics, List<String> heads) {
-        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-40s %7s", "method", "queries"));
+        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-60s %7s", "method", "queries"));
         heads.forEach(x -> h.append(String.format(Locale.ROOT, " %9s", x)));
         out.println(h);
         for (MethodScores s : methods) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-40s %7d",
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-60s %7d",
                     s.fused() ? "fusion " + s.method() : s.method(), s.queries()));
             for (String m : metrics) {
                 line.append(String.format(Locale.ROOT, " %9.4f", s.get(m)));
@@ -202,7 +231,8 @@ final class EvalCommand implements Callable<Integer> {
                     throw CliException.usage("no images under " + dir);
                 }
                 index(search, files, "images", common, err);
-                r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).build().run();
+                r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).subsetSizes(common.subsets)
+                        .queryExpansion(common.expansion()).build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (common.format == SimilarCommand.Format.JSON) {
@@ -276,7 +306,7 @@ final class EvalCommand implements Callable<Integer> {
                 index(queryIndex, queries.stream().map(NearDuplicateEvaluation.Query::file).toList(), "queries",
                         common, err);
                 NearDuplicateEvaluation.Builder b = NearDuplicateEvaluation.builder(originals, queryIndex, queries)
-                        .fusions(fusions);
+                        .fusions(fusions).subsetSizes(common.subsets).queryExpansion(common.expansion());
                 if (thresholds != null) {
                     thresholds.forEach(b::threshold);
                 }
@@ -309,7 +339,8 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "neardup: %s: %d originals, %d transformed queries, %d distractors%n",
                         dir.toAbsolutePath().normalize(), r.originals(), r.queries(), r.distractors());
                 printMethods(out, r.methods(), List.of(NearDuplicateEvaluation.R1, NearDuplicateEvaluation.R5,
-                        NearDuplicateEvaluation.MRR), List.of("recall@1", "recall@5", "MRR"));
+                        NearDuplicateEvaluation.MRR, NearDuplicateEvaluation.UAP), List.of("recall@1", "recall@5", "MRR",
+                        "uAP"));
                 out.println();
                 out.println("recall@1 per transform");
                 List<String> methods = r.methods().stream().map(MethodScores::method).toList();

@@ -63,6 +63,7 @@ public final class OnnxEmbedder implements Embedder {
     private final int channelAxis; // of a 4-D embedding output: 1 or 3; 0 for a 2-D output
     private final Pooling pooling; // resolved: AVG, MAX or NONE
     private final boolean normalize;
+    private final boolean flipAverage;
     private final int batchSize;
     private final Optional<ModelDescriptor> descriptor;
     private final OrtEnvironment env;
@@ -89,6 +90,7 @@ public final class OnnxEmbedder implements Embedder {
         }
         this.name = b.name != null ? b.name : defaultName(file);
         this.normalize = b.normalize;
+        this.flipAverage = b.flipAverage;
         this.descriptor = Optional.ofNullable(b.descriptor);
         this.env = OrtEnvironment.getEnvironment();
         OrtSession s;
@@ -145,7 +147,7 @@ public final class OnnxEmbedder implements Embedder {
                     preprocessing.height(), input.fixedBatch, outputs, out, dim);
             this.fingerprint = name + "@sha256:" + sha256 + ";output=" + out + ";pooling="
                     + pooling.name().toLowerCase(java.util.Locale.ROOT) + ";l2=" + normalize + ";"
-                    + preprocessing.id();
+                    + preprocessing.id() + (flipAverage ? ";flip=avg" : "");
         } catch (RuntimeException e) {
             closeQuietly(session, e);
             throw e;
@@ -188,6 +190,7 @@ public final class OnnxEmbedder implements Embedder {
         b.descriptor = d;
         b.expectedSha256 = d.sha256().orElse(null);
         b.expectedDimension = d.dimension();
+        b.flipAverage(Boolean.parseBoolean(d.properties().getOrDefault(FLIP_AVERAGE_KEY, "false")));
         if (intraOpThreads > 0) {
             b.intraOpThreads(intraOpThreads);
         }
@@ -228,6 +231,12 @@ public final class OnnxEmbedder implements Embedder {
         return info;
     }
 
+    /** Every key of the descriptor's {@code model.properties} (none without a descriptor). */
+    @Override
+    public Map<String, String> properties() {
+        return descriptor.map(ModelDescriptor::properties).orElse(Map.of());
+    }
+
     /** The descriptor this embedder was loaded from ({@link #fromDirectory} or a {@link ModelCatalog}). */
     public Optional<ModelDescriptor> descriptor() {
         return descriptor;
@@ -239,8 +248,42 @@ public final class OnnxEmbedder implements Embedder {
         return embedBatch(List.of(image)).get(0);
     }
 
+    /** The {@code model.properties} key that turns on {@link Builder#flipAverage(boolean)}. */
+    public static final String FLIP_AVERAGE_KEY = "flip.average";
+
     @Override
     public List<float[]> embedBatch(List<BufferedImage> images) {
+        if (!flipAverage) {
+            return embedOnce(images);
+        }
+        List<float[]> plain = embedOnce(images);
+        List<float[]> mirrored = embedOnce(images.stream().map(OnnxEmbedder::mirror).toList());
+        List<float[]> result = new ArrayList<>(plain.size());
+        for (int i = 0; i < plain.size(); i++) {
+            float[] v = plain.get(i);
+            float[] m = mirrored.get(i);
+            for (int j = 0; j < v.length; j++) {
+                v[j] += m[j];
+            }
+            if (normalize) {
+                l2Normalize(v);
+            }
+            result.add(v);
+        }
+        return result;
+    }
+
+    /** The image mirrored left to right, as RGB. */
+    static BufferedImage mirror(BufferedImage src) {
+        int w = src.getWidth();
+        BufferedImage out = new BufferedImage(w, src.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.drawImage(src, w, 0, -w, src.getHeight(), null);
+        g.dispose();
+        return out;
+    }
+
+    private List<float[]> embedOnce(List<BufferedImage> images) {
         List<float[]> result = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += batchSize) {
             List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
@@ -604,6 +647,7 @@ public final class OnnxEmbedder implements Embedder {
         private String outputName;
         private Pooling pooling = Pooling.AUTO;
         private boolean normalize = true;
+        private boolean flipAverage;
         private int intraOpThreads;
         private boolean spinning;
         private int batchSize = 8;
@@ -639,6 +683,16 @@ public final class OnnxEmbedder implements Embedder {
         /** Pooling of a 4-D output (default {@link Pooling#AUTO}: average). */
         public Builder pooling(Pooling pooling) {
             this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * Whether each image's vector is the sum of its own and its mirror image's (each normalised first when
+         * normalising): a descriptor that does not change under a left-right flip, at twice the inference cost.
+         * Default false; {@code flip.average=true} in {@code model.properties} turns it on.
+         */
+        public Builder flipAverage(boolean flipAverage) {
+            this.flipAverage = flipAverage;
             return this;
         }
 
