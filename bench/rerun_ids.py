@@ -5,7 +5,7 @@ Each round indexes the same photos afresh with each id map, then runs `index` ag
 (every file unchanged), alternating the order of the two id maps between rounds. Reported per id map: the fresh
 run and the rerun, as the CLI's own `elapsed` (the index call, without JVM start) and as wall time.
 
-Usage: bench/rerun_ids.py [--photos 2000] [--rounds 3] [--jar examples/target/imagesearch.jar]
+Usage: bench/rerun_ids.py [--photos 2000] [--rounds 3] [--jar cli/target/imagesearch.jar]
 Starts its own redis-server and Milvus Lite (scripts/redis/start.sh, scripts/milvus/start.sh) and stops them.
 Photos: the provisioned cache (scripts/provision.sh), repeated under other names to reach --photos files
 (a repeated photo is new content for no model, but a new location for the id map, which is what is measured).
@@ -45,7 +45,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--photos", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--jar", default=str(ROOT / "examples/target/imagesearch.jar"))
+    ap.add_argument("--jar", default=str(ROOT / "cli/target/imagesearch.jar"))
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="imagesearch-rerun-"))
     photos = work / "photos"

@@ -37,9 +37,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "== build" >&2
-mvn -o -q -B -Pbench -pl bench,examples -am -DskipTests package 2>/dev/null \
-  || mvn -q -B -Pbench -pl bench,examples -am -DskipTests package
-CLI=examples/target/imagesearch.jar
+mvn -o -q -B -Pbench -pl bench,cli -am -DskipTests package 2>/dev/null \
+  || mvn -q -B -Pbench -pl bench,cli -am -DskipTests package
+CLI=cli/target/imagesearch.jar
 BENCH=bench/target/benchmarks.jar
 JOPTS=${IMAGESEARCH_JAVA_OPTS:-}
 

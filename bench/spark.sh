@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-mvn -q -B -ntp -DskipTests -pl examples,spark -am package >&2
+mvn -q -B -ntp -DskipTests -pl cli,spark -am package >&2
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/imagesearch-bench-spark.XXXXXX")"
 cleanup() {
   set +e
@@ -46,7 +46,7 @@ for round in $(seq 1 "$ROUNDS"); do
     ids="$IMAGESEARCH_REDIS_URI?namespace=$tag"
     start=$(date +%s.%N)
     if [ "$mode" = cli ]; then
-      out=$(java -jar examples/target/imagesearch.jar index "$PHOTOS" --store "$store" --ids "$ids" --progress none)
+      out=$(java -jar cli/target/imagesearch.jar index "$PHOTOS" --store "$store" --ids "$ids" --progress none)
     else
       n=${mode#local}
       out=$(scripts/imagesearch spark-index --master "local[$n]" --store "$store" --ids "$ids" "$PHOTOS")

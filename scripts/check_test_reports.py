@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Modules whose integration tests (real models, photos and servers) must run in CI.
 REQUIRED_IT_MODULES = ["onnx-embedder", "milvus-store", "redis-idmap", "opencv-decoder", "server", "spring-boot-starter",
-                       "examples", "spark"]
+                       "cli", "examples", "spark"]
 
 
 def totals(pattern):

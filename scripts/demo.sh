@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The quick-start demo on the embedded default store (no server):
 #   1. provisions the default model and the sample photos (cached under ~/.cache/imagesearch),
-#   2. builds the CLI (examples/target/imagesearch.jar),
+#   2. builds the CLI (cli/target/imagesearch.jar),
 #   3. indexes the sample photos into out/demo-data (a second run reports them unchanged),
 #   4. asks for the photos most similar to one of them and writes out/report.html.
 set -euo pipefail
@@ -15,7 +15,7 @@ bash scripts/provision.sh
 echo "== build"
 mvn -q -B -DskipTests package
 
-JAR="$ROOT/examples/target/imagesearch.jar"
+JAR="$ROOT/cli/target/imagesearch.jar"
 DATA="$ROOT/out/demo-data"
 SAMPLE="$CACHE/photos/sample"
 mkdir -p "$ROOT/out"

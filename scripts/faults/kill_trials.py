@@ -17,7 +17,7 @@ acknowledged write survives SIGKILL) and Milvus Lite through scripts/milvus/star
 
 Usage: scripts/faults/kill_trials.py [--trials 20] [--modes embedded,redis,milvus,kill-redis,kill-milvus]
                                      [--photos 200] [--seed 1] [--report FILE.md] [--jsonl FILE]
-Needs: the CLI jar (mvn package; examples/target/imagesearch.jar), the provisioned model and photos
+Needs: the CLI jar (mvn package; cli/target/imagesearch.jar), the provisioned model and photos
 (scripts/provision.sh), redis-server, and python3. Exits 1 if any trial lost, duplicated or orphaned anything,
 or a server-kill trial did not stop in time or printed internals.
 """
@@ -251,7 +251,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--stop-limit", type=float, default=10.0, help="seconds the indexer may take to stop after a "
                     "server is killed (default 10)")
-    ap.add_argument("--jar", default=str(ROOT / "examples/target/imagesearch.jar"))
+    ap.add_argument("--jar", default=str(ROOT / "cli/target/imagesearch.jar"))
     ap.add_argument("--report", help="also write the summary table (markdown) to this file")
     ap.add_argument("--jsonl", help="also write one JSON object per trial to this file")
     a = ap.parse_args()

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The library in a dozen lines: index a folder with the default model, then print the images most similar to a
- * query. Run with {@code java -cp examples/target/imagesearch.jar dev.imagesearch.examples.FindSimilar FOLDER
- * QUERY}; the index is kept in {@code ./imagesearch-data}, so a second run only embeds new files.
+ * query. Run with {@code java -cp cli/target/imagesearch.jar:examples/target/classes
+ * dev.imagesearch.examples.FindSimilar FOLDER QUERY}; the index is kept in {@code ./imagesearch-data}, so a second run only embeds new files.
  */
 public final class FindSimilar {
 

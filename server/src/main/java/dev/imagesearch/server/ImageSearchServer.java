@@ -48,13 +48,16 @@ public final class ImageSearchServer implements AutoCloseable {
         Guards guards = new Guards(config);
         SearchApi searchApi = new SearchApi(search, config);
         ImagesApi imagesApi = new ImagesApi(search, config);
-        IndexApi indexApi = new IndexApi(search, config);
+        IndexApi indexApi = new IndexApi(search, config, imagesApi::changed);
         WebAssets assets = WebAssets.load();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            JsonErrorHandler jettyErrors = new JsonErrorHandler(json);
+            c.jetty.modifyServer(server -> server.setErrorHandler(jettyErrors));
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(jettyErrors));
             if (!config.corsOrigins().isEmpty()) {
                 c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     rule.allowHost(config.corsOrigins().get(0),

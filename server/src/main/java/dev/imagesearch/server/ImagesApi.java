@@ -14,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +36,11 @@ final class ImagesApi {
     private final Map<Long, byte[]> thumbnails;
     private final ImageDecoder decoder = new ImageDecoder();
     private final Gate gate;
+    private final ImageListing listing;
 
     ImagesApi(ImageSearch search, ServerConfig config) {
         this.search = search;
+        this.listing = new ImageListing(search.idMapper(), ImagesApi::view, System::nanoTime);
         int capacity = config.thumbnailCacheSize();
         this.thumbnails = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
@@ -77,22 +77,16 @@ final class ImagesApi {
         int offset = Requests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = Requests.intParam(ctx, "limit", 100, 1, 1000);
         String q = ctx.queryParam("q") == null ? "" : ctx.queryParam("q").strip().toLowerCase(Locale.ROOT);
-        List<Long> ids = new ArrayList<>();
-        search.idMapper().forEachId(ids::add);
-        List<ApiViews.Image> all = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += 1000) {
-            for (ImageRecord r : search.idMapper().getAll(ids.subList(from, Math.min(ids.size(), from + 1000)))
-                    .values()) {
-                if (!r.locations().isEmpty() && Requests.name(r.primaryLocation()).toLowerCase(Locale.ROOT)
-                        .contains(q)) {
-                    all.add(view(r));
-                }
-            }
-        }
-        all.sort(Comparator.comparing(ApiViews.Image::name).thenComparing(ApiViews.Image::id));
+        List<ApiViews.Image> all = q.isEmpty() ? listing.images() : listing.images().stream()
+                .filter(i -> i.name().toLowerCase(Locale.ROOT).contains(q)).toList();
         List<ApiViews.Image> page = offset >= all.size() ? List.of()
                 : all.subList(offset, Math.min(all.size(), offset + limit));
         Requests.json(ctx, new ApiViews.Images(all.size(), offset, page));
+    }
+
+    /** Called after the server indexed or removed files, so that the listing shows them at once. */
+    void changed() {
+        listing.invalidate();
     }
 
     /** {@code GET /api/images/{id}}. */

@@ -18,10 +18,12 @@ final class IndexApi {
 
     private final ImageSearch search;
     private final ServerConfig config;
+    private final Runnable changed;
 
-    IndexApi(ImageSearch search, ServerConfig config) {
+    IndexApi(ImageSearch search, ServerConfig config, Runnable changed) {
         this.search = search;
         this.config = config;
+        this.changed = changed;
     }
 
     /** {@code POST /api/index} with {@code {"paths": ["/abs/dir", "/abs/file.jpg"]}}: directories recursively. */
@@ -38,7 +40,12 @@ final class IndexApi {
                 throw ApiException.badRequest("no such file or directory on the server: " + p);
             }
         }
-        IndexReport r = search.index(files);
+        IndexReport r;
+        try {
+            r = search.index(files);
+        } finally {
+            changed.run();
+        }
         List<ApiViews.Failure> failures = r.failures().stream()
                 .map(f -> new ApiViews.Failure(f.path().toString(), f.reason())).toList();
         Requests.json(ctx, new ApiViews.Indexed(r.indexed(), r.embedded(), r.unchanged(), r.failed(), failures));
@@ -49,12 +56,16 @@ final class IndexApi {
         List<Path> paths = paths(ctx);
         int removed = 0;
         List<String> notIndexed = new ArrayList<>();
-        for (Path p : paths) {
-            if (search.remove(p)) {
-                removed++;
-            } else {
-                notIndexed.add(p.toString());
+        try {
+            for (Path p : paths) {
+                if (search.remove(p)) {
+                    removed++;
+                } else {
+                    notIndexed.add(p.toString());
+                }
             }
+        } finally {
+            changed.run();
         }
         Requests.json(ctx, new ApiViews.Removed(removed, notIndexed));
     }

@@ -218,6 +218,11 @@ class ServerApiTest {
             Http.Answer a = http.get(path);
             assertThat(a.status()).as(path).isBetween(400, 404);
             assertThat(a.text()).as(path).doesNotContain("top secret").doesNotContain("<title>imagesearch</title>");
+            // errors that Jetty raises before routing are JSON too, never its HTML page
+            assertThat(a.header("Content-Type")).as(path).startsWith("application/json");
+            assertThat(a.json().get("status").asInt()).as(path).isEqualTo(a.status());
+            assertThat(a.json().get("error").asText()).as(path).isNotBlank();
+            assertThat(a.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
         }
         // raw dot segments, which the JDK client would normalise away
         String raw = Http.raw(server.port(), "GET /api/images/../../../.." + secret.toAbsolutePath()
