@@ -20,14 +20,11 @@ final class CountCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Override
     public Integer call() {
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             spec.commandLine().getOut().println(search.count());
             spec.commandLine().getOut().flush();
         }

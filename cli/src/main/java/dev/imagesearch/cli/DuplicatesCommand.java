@@ -43,13 +43,10 @@ final class DuplicatesCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).")
-    SimilarCommand.Format format;
+    OutputFormat format;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     /** JSON output. */
     @JsonPropertyOrder({"model", "threshold", "checked", "skipped", "groups"})
@@ -70,7 +67,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             throw CliException.usage("--threshold must be a number, was " + threshold);
         }
         DuplicateFinder.Result result;
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours);
             if (using != null) {
                 try {
@@ -85,7 +82,7 @@ final class DuplicatesCommand implements Callable<Integer> {
             result = b.build().find();
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == SimilarCommand.Format.JSON) {
+        if (format == OutputFormat.JSON) {
             out.println(Json.write(new Output(result.model(), result.threshold(), result.checked(), result.skipped(),
                     result.groups().stream().map(g -> new GroupJson(g.minScore(), g.maxScore(), g.members()))
                             .toList())));

@@ -57,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
 
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
                 description = "table or json (default: ${DEFAULT-VALUE}).")
-        SimilarCommand.Format format;
+        OutputFormat format;
 
         @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
                 description = "Indexing progress on stderr: auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
@@ -206,7 +206,7 @@ final class EvalCommand implements Callable<Integer> {
         int k;
 
         @Mixin
-        ModelOptions model;
+        ModelAndDecoderOptions model;
 
         @Mixin
         Common common;
@@ -235,7 +235,7 @@ final class EvalCommand implements Callable<Integer> {
                         .queryExpansion(common.expansion()).build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (common.format == SimilarCommand.Format.JSON) {
+            if (common.format == OutputFormat.JSON) {
                 out.println(Json.write(new Output(r.root().toString(), r.images(), r.labels(), r.k(),
                         r.methods().stream().map(MethodJson::of).toList(), r.missing(), r.notIndexed())));
             } else {
@@ -276,7 +276,7 @@ final class EvalCommand implements Callable<Integer> {
         Integer limit;
 
         @Mixin
-        ModelOptions model;
+        ModelAndDecoderOptions model;
 
         @Mixin
         Common common;
@@ -313,7 +313,7 @@ final class EvalCommand implements Callable<Integer> {
                 r = b.build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
-            if (common.format == SimilarCommand.Format.JSON) {
+            if (common.format == OutputFormat.JSON) {
                 List<Map<String, Object>> ts = new ArrayList<>();
                 for (NearDuplicateEvaluation.ThresholdStats t : r.thresholds()) {
                     Map<String, Object> m = new LinkedHashMap<>();

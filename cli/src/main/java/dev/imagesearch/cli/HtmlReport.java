@@ -77,18 +77,18 @@ final class HtmlReport {
      * The models' results side by side: per query, one row of thumbnails per model, with each model's score
      * distribution and the pairwise agreement.
      */
-    String renderComparison(List<CompareCommand.Result> results) {
+    String renderComparison(List<ComparisonResult> results) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>imagesearch: models compared</title>\n<style>\n").append(STYLE)
                 .append(".model{display:flex;gap:.8em;align-items:flex-start;margin:.6em 0;overflow-x:auto}\n")
                 .append(".model h2{font-size:1em;min-width:12em;margin:0}\n")
                 .append("</style>\n</head>\n<body>\n<h1>Models compared</h1>\n");
-        for (CompareCommand.Result r : results) {
+        for (ComparisonResult r : results) {
             h.append("<section>\n<div class=\"query\">");
             figure(h, r.query(), "query", "<span class=\"rank\">query</span><br>" + escape(r.query()));
             h.append("</div>\n");
-            for (CompareCommand.PairJson p : r.pairs()) {
+            for (ComparisonResult.PairJson p : r.pairs()) {
                 h.append("<p class=\"meta\">").append(escape(p.a())).append(" vs ").append(escape(p.b()))
                         .append(": overlap@").append(r.k()).append(' ').append(num(p.overlap())).append(" (")
                         .append(p.shared()).append(" shared), Spearman ").append(num(p.spearman()))
@@ -97,7 +97,7 @@ final class HtmlReport {
             }
             r.failures().forEach((m, why) -> h.append("<p class=\"meta\">").append(escape(m)).append(" left out: ")
                     .append(escape(why)).append("</p>\n"));
-            for (CompareCommand.ModelBlock b : r.models()) {
+            for (ComparisonResult.ModelBlock b : r.models()) {
                 h.append("<div class=\"model\"><h2>").append(escape(b.model())).append("<br><span class=\"meta\">")
                         .append("scores ").append(num(b.scores().get("min"))).append("–")
                         .append(num(b.scores().get("max"))).append(", mean ").append(num(b.scores().get("mean")))

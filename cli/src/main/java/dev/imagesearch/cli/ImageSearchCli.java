@@ -109,7 +109,12 @@ public final class ImageSearchCli implements Callable<Integer> {
      * @param batch   files per batch, or 0 for the model's preferred size
      * @param threads decoding threads, or 0 for one per processor
      */
-    ImageSearch open(ModelOptions model, StoreOptions store, int batch, int threads) {
+    ImageSearch open(IndexOptions index, int batch, int threads) {
+        return open(index.model, index.store, batch, threads);
+    }
+
+    /** {@link #open(IndexOptions, int, int)} with the options one by one (eval keeps its own store). */
+    ImageSearch open(ModelAndDecoderOptions model, StoreOptions store, int batch, int threads) {
         return open(() -> ImageSearch.builder().batchSize(batch).decodeThreads(threads), model, store);
     }
 
@@ -117,9 +122,10 @@ public final class ImageSearchCli implements Callable<Integer> {
      * Opens an existing index for reading: a missing data directory, or a model that was never indexed there,
      * fails with a clear message (naming the collections the store does hold) instead of creating an empty one.
      */
-    ImageSearch openExisting(ModelOptions model, StoreOptions store) {
-        store.requireExistingIndex();
-        return open(() -> ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), model, store);
+    ImageSearch openExisting(IndexOptions index) {
+        index.store.requireExistingIndex();
+        return open(() -> ImageSearch.builder().decodeThreads(1).existingCollectionsOnly(true), index.model,
+                index.store);
     }
 
     /**
@@ -127,13 +133,13 @@ public final class ImageSearchCli implements Callable<Integer> {
      * ImageIO decoding (by an older version, or where OpenCV did not load) is opened with ImageIO again rather than
      * refused: {@code auto} means "what the index was built with, else OpenCV".
      */
-    private ImageSearch open(Supplier<ImageSearch.Builder> builder, ModelOptions model, StoreOptions store) {
+    private ImageSearch open(Supplier<ImageSearch.Builder> builder, ModelAndDecoderOptions model, StoreOptions store) {
         ScaledJpegDecoder jpeg = model.jpegDecoder(this::warn);
         PngDecoder png = model.pngDecoder(); // same pixels as ImageIO: no part of the fingerprint, kept either way
         try {
             return open(builder.get().jpegDecoder(jpeg).pngDecoder(png), model, store);
         } catch (CollectionMismatchException e) {
-            if (jpeg == null || model.jpegDecoder != ModelOptions.JpegDecoderChoice.AUTO || !builtWithout(jpeg, e)) {
+            if (jpeg == null || model.jpegDecoder != ModelAndDecoderOptions.JpegDecoderChoice.AUTO || !builtWithout(jpeg, e)) {
                 throw e;
             }
             LOG.info("The index was built with ImageIO JPEG decoding; reading it the same way");
@@ -149,7 +155,7 @@ public final class ImageSearchCli implements Callable<Integer> {
                 && requested.replace(with, ImageSearch.decodingPolicy(true, null)).equals(e.existing().orElse(""));
     }
 
-    private ImageSearch open(ImageSearch.Builder builder, ModelOptions model, StoreOptions store) {
+    private ImageSearch open(ImageSearch.Builder builder, ModelAndDecoderOptions model, StoreOptions store) {
         List<AutoCloseable> servers = store.configure(builder); // connects before the models are loaded
         List<Embedder> loaded = new ArrayList<>();
         try {

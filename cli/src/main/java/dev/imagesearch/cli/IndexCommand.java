@@ -44,10 +44,7 @@ final class IndexCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Option(names = "--batch", paramLabel = "N",
             description = "Images embedded together (default: the model's preferred batch size).")
@@ -73,9 +70,9 @@ final class IndexCommand implements Callable<Integer> {
         List<Path> files = found.files();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ImageSearch search = root.open(model, store, batch == null ? 0 : batch, threads == null ? 0 : threads)) {
+        try (ImageSearch search = root.open(index, batch == null ? 0 : batch, threads == null ? 0 : threads)) {
             err.println("imagesearch: indexing " + files.size() + (files.size() == 1 ? " file" : " files")
-                    + " with " + ImageSearchCli.modelNames(search) + " into " + store.describe());
+                    + " with " + ImageSearchCli.modelNames(search) + " into " + index.store.describe());
             err.flush();
             Progress bar = new Progress(err, files.size(), progress, System::nanoTime);
             IndexReport report;

@@ -35,10 +35,7 @@ final class MigrateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Option(names = "--to-store", required = true, paramLabel = "URI",
             description = "Target vector store: milvus://HOST:PORT[?token=T&db=NAME&index=...] (milvuss:// for TLS).")
@@ -69,7 +66,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<AutoCloseable> targets = new ArrayList<>();
-        try (ImageSearch source = root.openExisting(model, store)) {
+        try (ImageSearch source = root.openExisting(index)) {
             MilvusVectorStore milvus;
             IdMapper ids;
             try {

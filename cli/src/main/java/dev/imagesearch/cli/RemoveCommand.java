@@ -31,17 +31,14 @@ final class RemoveCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int missing = 0;
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             for (Path p : paths) {
                 if (search.remove(p)) {
                     out.println("removed " + ImageSearch.locationOf(p));

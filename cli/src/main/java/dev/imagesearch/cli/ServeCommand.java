@@ -60,16 +60,13 @@ final class ServeCommand implements Callable<Integer> {
     int maxConcurrent;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = config();
         quietServerLogging();
-        ImageSearch search = root.openExisting(model, store);
+        ImageSearch search = root.openExisting(index);
         ImageSearchServer server;
         try {
             server = ImageSearchServer.start(search, config);
@@ -116,8 +113,8 @@ final class ServeCommand implements Callable<Integer> {
             if (corsOrigins != null) {
                 corsOrigins.forEach(b::corsOrigin);
             }
-            b.backend("store", describe(store.store, store.data));
-            b.backend("ids", describe(store.ids, store.data));
+            b.backend("store", describe(index.store.store, index.store.data));
+            b.backend("ids", describe(index.store.ids, index.store.data));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());

@@ -16,8 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -26,58 +24,38 @@ import picocli.CommandLine.Spec;
         description = "Find the indexed images most similar to each query image (which need not be indexed).")
 final class SimilarCommand implements Callable<Integer> {
 
-    /** Output formats. */
-    enum Format { TABLE, JSON }
-
     @ParentCommand
     ImageSearchCli root;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Query image files.")
-    List<Path> queries;
-
-    @Option(names = {"-k", "--top"}, paramLabel = "N", defaultValue = "10",
-            description = "Number of results per query (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "Output on stdout: table or json (default: ${DEFAULT-VALUE}). json prints one array of "
-                    + "query objects; the schema is in docs/CLI.md.")
-    Format format;
-
-    @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write a self-contained HTML page with thumbnails of each query and its results.")
-    Path html;
+    @Mixin
+    QueryOptions query;
 
     @Mixin
-    ModelOptions model;
+    IndexOptions index;
 
     @Mixin
     FusionOptions fusionOptions;
 
-    @Mixin
-    StoreOptions store;
-
     @Override
     public Integer call() {
-        if (k < 1) {
-            throw CliException.usage("-k must be at least 1, was " + k);
-        }
+        int k = query.k();
+        Path html = query.html;
         if (html != null && html.toAbsolutePath().getParent() != null
                 && !Files.isDirectory(html.toAbsolutePath().getParent())) {
             throw CliException.usage("--html " + html + ": the directory " + html.toAbsolutePath().getParent()
                     + " does not exist");
         }
         List<QueryResult> results = new ArrayList<>();
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             if (search.count() == 0) {
                 spec.commandLine().getErr().println("imagesearch: the index is empty (run 'imagesearch index' "
                         + "with the same --model and --data first)");
             }
             Fusion fusion = search.models().size() > 1 ? fusionOptions.fusion(search) : null;
-            for (Path q : queries) {
+            for (Path q : query.queries) {
                 String location = ImageSearch.locationOf(q);
                 try {
                     if (fusion == null) {
@@ -95,14 +73,14 @@ final class SimilarCommand implements Callable<Integer> {
         }
         long failed = results.stream().filter(r -> r.error() != null).count();
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.JSON) {
+        if (query.format == OutputFormat.JSON) {
             out.println(QueryResult.toJson(results));
         } else {
             printTable(out, results);
         }
         out.flush();
         if (html != null) {
-            writeHtml(results);
+            writeHtml(html, results);
         }
         if (failed > 0) {
             PrintWriter err = spec.commandLine().getErr();
@@ -165,7 +143,7 @@ final class SimilarCommand implements Callable<Integer> {
         }
     }
 
-    private void writeHtml(List<QueryResult> results) {
+    private void writeHtml(Path html, List<QueryResult> results) {
         String page = new HtmlReport(new ThumbnailUris()).render(results);
         try {
             Files.writeString(html, page, StandardCharsets.UTF_8);

@@ -31,15 +31,12 @@ final class VerifyCommand implements Callable<Integer> {
     boolean repair;
 
     @Mixin
-    ModelOptions model;
-
-    @Mixin
-    StoreOptions store;
+    IndexOptions index;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ImageSearch search = root.openExisting(model, store)) {
+        try (ImageSearch search = root.openExisting(index)) {
             Reconciler.Report r = repair ? search.repair() : search.verify();
             out.printf("vectors checked:          %d%n", r.vectorsChecked());
             out.printf("locations' ids checked:   %d%n", r.mappingsChecked());

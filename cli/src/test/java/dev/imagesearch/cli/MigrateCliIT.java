@@ -27,7 +27,7 @@ class MigrateCliIT {
     @Test
     void copiesAnEmbeddedIndexToMilvusAndRedis() throws Exception {
         Path sample = TestResources.photo("sample");
-        TestResources.model(ModelOptions.DEFAULT_MODEL);
+        TestResources.model(ModelAndDecoderOptions.DEFAULT_MODEL);
         Path photos = Files.createDirectories(tmp.resolve("photos"));
         List<Path> some;
         try (Stream<Path> s = Files.list(sample)) {

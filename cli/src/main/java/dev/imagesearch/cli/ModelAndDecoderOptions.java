@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Which model embeds the images: shared by every command that opens an index. */
-public final class ModelOptions {
+/**
+ * Which model(s) embed the images and which decoders read them (both are part of an index's identity): shared by
+ * every command that opens an index.
+ */
+public final class ModelAndDecoderOptions {
 
     /** The model used when {@code --model} is not given. */
     public static final String DEFAULT_MODEL = ModelCatalog.DEFAULT_MODEL;
