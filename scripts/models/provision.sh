@@ -243,7 +243,8 @@ ensure_calibration() {
 }
 
 # ---- model descriptors -------------------------------------------------------------
-# write_props NAME key=value...  (rewritten only when the content changes)
+# write_props NAME key=value...  (rewritten only when the content changes; adds the model's calibrated
+# duplicates.threshold from duplicate-thresholds.txt)
 write_props() {
   local name="$1"; shift
   local f="$MODELS/$name/model.properties" tmp="$MODELS/$name/.model.properties.tmp"
@@ -252,6 +253,8 @@ write_props() {
     local kv; for kv in "$@"; do printf '%s\n' "$kv"; done
     # the measured quality prior that default fusion weights come from (docs/EVALUATION.md)
     awk -F'\t' -v n="$name" '$1 == n { print "quality.map10=" $2 }' "$HERE/quality.tsv"
+    local t; t="$(awk -v n="$name" '$1 !~ /^#/ && $1 == n { print $2; exit }' "$HERE/duplicate-thresholds.txt")"
+    [ -z "$t" ] || echo "duplicates.threshold=$t"
   } > "$tmp"
   if [ -f "$f" ] && cmp -s "$tmp" "$f"; then rm -f "$tmp"; else mv "$tmp" "$f"; fi
 }

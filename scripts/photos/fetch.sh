@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Fetch real photos from Debian packages into a cache outside the repository.
 #
-# Usage: scripts/photos/fetch.sh [--labelled] [--help]
+# Usage: scripts/photos/fetch.sh [--labelled] [--wallpapers] [--help]
 #
 #   --labelled  also fetch tuxpaint-stamps-default (~160 MB .deb): photo stamps
 #               (PNG cut-outs with transparency) in category folders, a labelled
 #               set for retrieval evaluation.
+#   --wallpapers also fetch desktop wallpapers (ukui-wallpapers, lomiri-wallpapers-20.04,
+#               mate-backgrounds; ~80 MB of .debs, CC-BY(-SA) / GPL-2+): more real photos
+#               for the duplicates development set (scripts/eval/build.sh --dupes).
 #
 # Cache root: ${IMAGESEARCH_CACHE:-$HOME/.cache/imagesearch}
 #   debs/                      downloaded .deb files (never installed, only dpkg-deb -x)
 #   photos/<dir>/              extracted photos, flattened per package, original names
 #                              (dir: skimage, opencv, darknet, kphotoalbum, palapeli,
-#                              and with --labelled tuxpaint/<category>/...)
+#                              with --labelled tuxpaint/<category>/..., with --wallpapers
+#                              wallpapers-{ukui,lomiri,mate}/<subfolder>-<file>)
 #   photos/<dir>/copyright     the package's Debian copyright file
 #   photos/<dir>/.source       which .deb the folder was made from (cache stamp)
 #   photos/sample/             curated demo set (hardlinks), <dir>-<file>, list in
@@ -33,10 +37,12 @@ PHOTOS="$CACHE/photos"
 LABELS="$CACHE/labels"
 
 LABELLED=0
+WALLPAPERS=0
 for arg in "$@"; do
   case "$arg" in
     --labelled) LABELLED=1 ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --wallpapers) WALLPAPERS=1 ;;
+    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fetch.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +58,7 @@ done
 # Debian package -> folder name under photos/
 PACKAGES=(python3-skimage opencv-doc darknet kphotoalbum palapeli-data)
 [ "$LABELLED" = 1 ] && PACKAGES+=(tuxpaint-stamps-default)
+[ "$WALLPAPERS" = 1 ] && PACKAGES+=(ukui-wallpapers lomiri-wallpapers-20.04 mate-backgrounds)
 dir_of() {
   case "$1" in
     python3-skimage) echo skimage ;;
@@ -60,6 +67,9 @@ dir_of() {
     kphotoalbum) echo kphotoalbum ;;
     palapeli-data) echo palapeli ;;
     tuxpaint-stamps-default) echo tuxpaint ;;
+    ukui-wallpapers) echo wallpapers-ukui ;;
+    lomiri-wallpapers-20.04) echo wallpapers-lomiri ;;
+    mate-backgrounds) echo wallpapers-mate ;;
     *) die "no folder name for package $1" ;;
   esac
 }
@@ -141,6 +151,14 @@ extract_photos() {
       (cd "$s" && find . -type f -name '*.png' \
           ! -path '*/cartoon/*' ! -path './symbols/*' ! -path '*/toys/*' ! -path '*/plastic/*' \
           -exec cp -p --parents -t "$out" {} +)
+      ;;
+    ukui-wallpapers|lomiri-wallpapers-20.04|mate-backgrounds)
+      local s="$r/usr/share/backgrounds" f rel
+      [ -d "$s" ] || die "backgrounds folder not found in $deb"
+      # flattened: mate/nature/Dune.jpg -> mate-nature-Dune.jpg
+      while IFS= read -r -d '' f; do
+        rel="${f#"$s"/}"; cp -p "$f" "$out/${rel//\//-}"
+      done < <(find "$s" -type f \( -name '*.jpg' -o -name '*.png' \) -print0)
       ;;
   esac
   local copyright="$r/usr/share/doc/$pkg/copyright"

@@ -7,8 +7,12 @@
 module dev.imagesearch.core {
     requires transitive java.desktop;
     requires org.slf4j;
+    // the one retry policy of the server backends (dev.imagesearch.backend.RetryPolicy)
+    requires io.github.resilience4j.retry;
+    requires io.github.resilience4j.core;
 
     exports dev.imagesearch;
+    exports dev.imagesearch.backend;
     exports dev.imagesearch.compare;
     exports dev.imagesearch.duplicates;
     exports dev.imagesearch.embed;
@@ -23,4 +27,10 @@ module dev.imagesearch.core {
     exports dev.imagesearch.store;
 
     uses dev.imagesearch.embed.DefaultEmbedderProvider;
+    // backends found by URI scheme (dev.imagesearch.backend.Backends)
+    uses dev.imagesearch.backend.VectorStoreProvider;
+    uses dev.imagesearch.backend.IdMapperProvider;
+
+    provides dev.imagesearch.backend.VectorStoreProvider with dev.imagesearch.embedded.EmbeddedVectorStoreProvider;
+    provides dev.imagesearch.backend.IdMapperProvider with dev.imagesearch.embedded.EmbeddedIdMapperProvider;
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.duplicates.DuplicateFinder;
 import dev.imagesearch.duplicates.DuplicateGroup;
+import dev.imagesearch.duplicates.Linkage;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -29,13 +30,36 @@ final class DuplicatesCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--threshold", paramLabel = "T",
-            description = "Cosine similarity a pair needs (default: the model's measured default, see "
-                    + "docs/EVALUATION.md; " + DuplicateFinder.FALLBACK_THRESHOLD + " for an unmeasured model).")
+            description = "Cosine similarity a pair needs, in the first model's units (default: the model's calibrated "
+                    + "duplicates.threshold from its model.properties, see docs/EVALUATION.md; "
+                    + DuplicateFinder.FALLBACK_THRESHOLD + " for a model without one).")
     Double threshold;
 
     @Option(names = "--using", paramLabel = "MODEL",
-            description = "With several --models: the model whose vectors are compared (default: the first).")
+            description = "With several --models: compare this model's vectors only (default: the first).")
     String using;
+
+    @Option(names = "--fuse",
+            description = "With several --models: fuse every model's scores (each scaled by its own threshold, "
+                    + "averaged) instead of using the first model's alone.")
+    boolean fuse;
+
+    @Option(names = "--linkage", paramLabel = "L", defaultValue = "average",
+            description = "average (default: groups merge only when the mean score across them passes the "
+                    + "threshold, so look-alike photos do not chain) or single (any chain of linked pairs).")
+    String linkage;
+
+    @Option(names = "--margin", paramLabel = "M", defaultValue = "" + DuplicateFinder.DEFAULT_MARGIN,
+            description = "How far above each image's background (the score of its farthest looked-at neighbour) "
+                    + "a pair must score, in the first model's units; 0: off (default: ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--calibrate", paramLabel = "MANIFEST",
+            description = "Instead of listing groups: measure pair precision/recall/F1 at thresholds 0.50..0.99 "
+                    + "against a labelled set (lines 'image<TAB>group', paths relative to the file; images with "
+                    + "the same group are duplicates) already indexed, and print the best threshold for each "
+                    + "model as the duplicates.threshold line for its model.properties.")
+    java.nio.file.Path calibrate;
 
     @Option(names = "--neighbours", paramLabel = "N", defaultValue = "" + DuplicateFinder.DEFAULT_NEIGHBOURS,
             description = "Nearest neighbours looked at per image (default: ${DEFAULT-VALUE}).")
@@ -66,9 +90,26 @@ final class DuplicatesCommand implements Callable<Integer> {
         if (threshold != null && !Double.isFinite(threshold)) {
             throw CliException.usage("--threshold must be a number, was " + threshold);
         }
+        Linkage link;
+        try {
+            link = Linkage.valueOf(linkage.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--linkage must be average or single, was " + linkage);
+        }
         DuplicateFinder.Result result;
         try (ImageSearch search = root.openExisting(index)) {
-            DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours);
+            DuplicateFinder.Builder b = DuplicateFinder.builder(search).neighbours(neighbours).linkage(link);
+            try {
+                b.margin(margin);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--margin: " + e.getMessage());
+            }
+            if (fuse && using != null) {
+                throw CliException.usage("--fuse and --using exclude each other");
+            }
+            if (fuse) {
+                b.models(search.models());
+            }
             if (using != null) {
                 try {
                     b.model(search.model(using));
@@ -79,7 +120,12 @@ final class DuplicatesCommand implements Callable<Integer> {
             if (threshold != null) {
                 b.threshold(threshold);
             }
-            result = b.build().find();
+            if (calibrate != null) {
+                return DuplicatesCalibration.run(search, b, using == null, calibrate, format, spec);
+            }
+            DuplicateFinder finder = b.build();
+            calibrated = DuplicateFinder.hasCalibratedThreshold(finder.model());
+            result = finder.find();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.JSON) {
@@ -88,8 +134,7 @@ final class DuplicatesCommand implements Callable<Integer> {
                             .toList())));
         } else {
             out.printf(Locale.ROOT, "model %s, threshold %.3f%s, %d images checked, %d groups%n", result.model(),
-                    result.threshold(), threshold != null ? "" : DuplicateFinder.hasMeasuredThreshold(result.model())
-                            ? " (measured default)" : " (fallback: no measured default for this model)",
+                    result.threshold(), threshold != null ? "" : defaultNote(result.model()),
                     result.checked(), result.groups().size());
             if (result.skipped() > 0) {
                 out.printf(Locale.ROOT, "skipped: %d images without a vector%n", result.skipped());
@@ -109,4 +154,14 @@ final class DuplicatesCommand implements Callable<Integer> {
         out.flush();
         return ImageSearchCli.EXIT_OK;
     }
+
+    private String defaultNote(String modelNames) {
+        return modelNames.contains("+") ? " (fused: each model's calibrated default)" : defaultNoteSingle();
+    }
+
+    private String defaultNoteSingle() {
+        return calibrated ? " (calibrated default)" : " (fallback: no duplicates.threshold for this model)";
+    }
+
+    private boolean calibrated;
 }

@@ -2,10 +2,9 @@ package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexMigration;
+import dev.imagesearch.backend.Backends;
 import dev.imagesearch.idmap.IdMapper;
-import dev.imagesearch.milvus.MilvusIdMapper;
-import dev.imagesearch.milvus.MilvusVectorStore;
-import dev.imagesearch.redis.RedisIdMapper;
+import dev.imagesearch.store.VectorStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,30 +54,16 @@ final class MigrateCommand implements Callable<Integer> {
         if (batch < 1) {
             throw CliException.usage("--batch must be at least 1, was " + batch);
         }
-        String storeScheme = scheme(toStore);
-        if (!storeScheme.equals("milvus") && !storeScheme.equals("milvuss")) {
-            throw CliException.usage("--to-store '" + toStore + "' is not supported: expected milvus://HOST:PORT");
-        }
-        String idsScheme = scheme(toIds);
-        if (!List.of("redis", "rediss", "milvus", "milvuss").contains(idsScheme)) {
-            throw CliException.usage("--to-ids '" + toIds + "' is not supported: expected redis://HOST:PORT or "
-                    + "milvus://HOST:PORT");
-        }
+        StoreOptions.checkTarget("--to-store", toStore, Backends.vectorStoreSchemes());
+        StoreOptions.checkTarget("--to-ids", toIds, Backends.idMapperSchemes());
         PrintWriter out = spec.commandLine().getOut();
         List<AutoCloseable> targets = new ArrayList<>();
         try (ImageSearch source = root.openExisting(index)) {
-            MilvusVectorStore milvus;
-            IdMapper ids;
-            try {
-                milvus = MilvusVectorStore.fromUri(toStore.trim());
-                targets.add(milvus);
-                ids = idsScheme.startsWith("redis") ? RedisIdMapper.fromUri(toIds.trim(), null)
-                        : MilvusIdMapper.fromUri(toIds.trim(), null);
-                targets.add(ids);
-            } catch (RuntimeException e) {
-                throw new CliException(ImageSearchCli.EXIT_ERROR, e.getMessage());
-            }
-            IndexMigration.Report r = IndexMigration.builder(source, milvus, ids).batchSize(batch).build().run();
+            VectorStore target = StoreOptions.openStore("--to-store", toStore);
+            targets.add(target);
+            IdMapper ids = StoreOptions.openIds("--to-ids", toIds);
+            targets.add(ids);
+            IndexMigration.Report r = IndexMigration.builder(source, target, ids).batchSize(batch).build().run();
             for (String m : r.vectorsCopied().keySet()) {
                 out.printf(Locale.ROOT, "%s: %d vectors copied, %d already there%n", m, r.vectorsCopied().get(m),
                         r.vectorsSkipped().get(m));
@@ -93,11 +78,5 @@ final class MigrateCommand implements Callable<Integer> {
         } finally {
             StoreOptions.closeQuietly(targets);
         }
-    }
-
-    private static String scheme(String uri) {
-        String u = uri == null ? "" : uri.trim();
-        int i = u.indexOf("://");
-        return i < 0 ? "" : u.substring(0, i).toLowerCase(Locale.ROOT);
     }
 }

@@ -1,23 +1,24 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.backend.Backends;
 import dev.imagesearch.embedded.EmbeddedVectorStore;
-import dev.imagesearch.milvus.MilvusIdMapper;
-import dev.imagesearch.milvus.MilvusVectorStore;
-import dev.imagesearch.redis.RedisIdMapper;
+import dev.imagesearch.idmap.IdMapper;
+import dev.imagesearch.store.VectorStore;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
  * Where vectors and id → location links are kept: the embedded files under {@code --data} (default), a Milvus
- * server ({@code --store milvus://HOST:PORT[?token=..&db=..]}) and/or an id map in Redis
- * ({@code --ids redis://HOST:PORT}) or in Milvus ({@code --ids milvus://HOST:PORT[?namespace=NS]}).
+ * server ({@code --store milvus://HOST:PORT[/DB][?token=..]}) and/or an id map in Redis
+ * ({@code --ids redis://HOST:PORT}) or in Milvus ({@code --ids milvus://HOST:PORT[?namespace=NS]}). Backends are
+ * opened by URI through {@link Backends}: any scheme whose provider is on the class path works.
  */
 public final class StoreOptions {
 
@@ -30,8 +31,8 @@ public final class StoreOptions {
     Path data;
 
     @Option(names = "--store", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_STORE:-embedded}",
-            description = "Vector store: 'embedded' (files under --data; default) or milvus://HOST:PORT"
-                    + "[?token=T&db=NAME&index=FLAT|HNSW|IVF_FLAT|AUTOINDEX] (milvuss:// for TLS); env IMAGESEARCH_STORE.")
+            description = "Vector store: 'embedded' (files under --data; default), embedded:DIR or milvus://HOST:PORT"
+                    + "[/DB][?token=T&index=FLAT|HNSW|IVF_FLAT|AUTOINDEX] (milvuss:// for TLS); env IMAGESEARCH_STORE.")
     String store;
 
     @Option(names = "--ids", paramLabel = "URI", defaultValue = "${env:IMAGESEARCH_IDS:-embedded}",
@@ -65,44 +66,65 @@ public final class StoreOptions {
 
     /**
      * Points the builder at the chosen backends, connecting to the servers. Returns what it opened, for the caller
-     * to close if {@code build()} fails (afterwards the {@code ImageSearch} owns them).
+     * to close if {@code build()} fails (afterwards the {@code ImageSearch} owns them). Any URI scheme a provider
+     * on the class path declares works ({@link Backends}); 'embedded' keeps the files under {@code --data}.
      */
     List<AutoCloseable> configure(ImageSearch.Builder builder) {
         builder.dataDirectory(data);
-        URI storeUri = parse("--store", store, "milvus://HOST:PORT", "milvus", "milvuss");
-        URI idsUri = parse("--ids", ids, "redis://HOST:PORT or milvus://HOST:PORT", "redis", "rediss", "milvus",
-                "milvuss");
+        checkScheme("--store", store, Backends.vectorStoreSchemes());
+        checkScheme("--ids", ids, Backends.idMapperSchemes());
         EmbeddedVectorStore.Precision vectorPrecision = precision();
-        if (storeUri != null && vectorPrecision != EmbeddedVectorStore.Precision.FLOAT32) {
+        if (!isEmbedded(store) && vectorPrecision != EmbeddedVectorStore.Precision.FLOAT32) {
             throw CliException.usage("--precision (or IMAGESEARCH_PRECISION) " + precision.trim() + " applies to the "
                     + "embedded store only, not to " + store.trim());
         }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            if (storeUri == null && vectorPrecision != EmbeddedVectorStore.Precision.FLOAT32) {
-                EmbeddedVectorStore embedded = EmbeddedVectorStore.builder(data).precision(vectorPrecision).open();
-                opened.add(embedded);
-                builder.vectorStore(embedded);
+            if (!isEmbedded(store) || vectorPrecision != EmbeddedVectorStore.Precision.FLOAT32) {
+                URI uri = isEmbedded(store) ? URI.create(Backends.toUri(data.toString()) + "?precision="
+                        + vectorPrecision.name().toLowerCase(Locale.ROOT)) : Backends.toUri(store.trim());
+                VectorStore vectors = Backends.vectorStore(uri);
+                opened.add(vectors);
+                builder.vectorStore(vectors);
             }
-            if (storeUri != null) {
-                MilvusVectorStore milvus = MilvusVectorStore.fromUri(store.trim());
-                opened.add(milvus);
-                builder.vectorStore(milvus);
-            }
-            if (idsUri != null && idsUri.getScheme().toLowerCase(Locale.ROOT).startsWith("milvus")) {
-                MilvusIdMapper milvusIds = MilvusIdMapper.fromUri(ids.trim(), null);
-                opened.add(milvusIds);
-                builder.idMapper(milvusIds);
-            } else if (idsUri != null) {
-                RedisIdMapper redis = RedisIdMapper.fromUri(ids.trim(), null);
-                opened.add(redis);
-                builder.idMapper(redis);
+            if (!isEmbedded(ids)) {
+                IdMapper idMapper = Backends.idMapper(ids.trim());
+                opened.add(idMapper);
+                builder.idMapper(idMapper);
             }
             return opened;
         } catch (RuntimeException e) {
             closeQuietly(opened);
             throw new CliException(ImageSearchCli.EXIT_ERROR, e.getMessage());
         }
+    }
+
+    /** Opens the vector store of a target option such as {@code --to-store}: a server URI, not 'embedded'. */
+    static VectorStore openStore(String option, String value) {
+        checkTarget(option, value, Backends.vectorStoreSchemes());
+        try {
+            return Backends.vectorStore(value.trim());
+        } catch (RuntimeException e) {
+            throw new CliException(ImageSearchCli.EXIT_ERROR, e.getMessage());
+        }
+    }
+
+    /** Opens the id map of a target option such as {@code --to-ids}: a server URI, not 'embedded'. */
+    static IdMapper openIds(String option, String value) {
+        checkTarget(option, value, Backends.idMapperSchemes());
+        try {
+            return Backends.idMapper(value.trim());
+        } catch (RuntimeException e) {
+            throw new CliException(ImageSearchCli.EXIT_ERROR, e.getMessage());
+        }
+    }
+
+    /** A usage error unless {@code value} is a server URI of one of {@code schemes}. */
+    static void checkTarget(String option, String value, Set<String> schemes) {
+        if (Backends.isEmbedded(value)) {
+            throw CliException.usage(option + " '" + value + "' is not supported: expected " + servers(schemes));
+        }
+        checkScheme(option, value, schemes);
     }
 
     private EmbeddedVectorStore.Precision precision() {
@@ -138,22 +160,26 @@ public final class StoreOptions {
         return value == null || value.isBlank() || "embedded".equalsIgnoreCase(value.trim());
     }
 
-    /** Null for the embedded default, else a {@code scheme://host:port} URI of one of the expected schemes. */
-    private static URI parse(String option, String value, String expected, String... schemes) {
+    /** A usage error unless {@code value} is 'embedded' or a valid URI of one of the schemes available. */
+    private static void checkScheme(String option, String value, Set<String> schemes) {
         if (isEmbedded(value)) {
-            return null;
+            return;
         }
         URI uri;
         try {
-            uri = new URI(value.trim());
-        } catch (URISyntaxException e) {
-            throw CliException.usage(option + " '" + value + "' is not a valid URI: " + e.getReason());
+            uri = Backends.toUri(value);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(option + " " + e.getMessage());
         }
-        String s = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!List.of(schemes).contains(s) || uri.getAuthority() == null) {
-            throw CliException.usage(option + " '" + value + "' is not supported: expected 'embedded' or "
-                    + expected);
+        if (!schemes.contains(Backends.scheme(uri))) {
+            throw CliException.usage(option + " '" + Backends.redact(value.trim()) + "' is not supported: expected "
+                    + "'embedded' or " + servers(schemes));
         }
-        return uri;
+    }
+
+    /** {@code milvus://HOST:PORT or redis://HOST:PORT ...}: the server schemes of the providers found. */
+    private static String servers(Set<String> schemes) {
+        return String.join(" or ", schemes.stream().filter(s -> !s.equals(Backends.EMBEDDED))
+                .map(s -> s + "://HOST:PORT").toList());
     }
 }

@@ -133,11 +133,13 @@ class ImageSearchCliTest {
         assertThat(milvusIds.err()).startsWith("imagesearch: error: ").contains("127.0.0.1:1");
         CliRun otherIds = index("--ids", "ftp://host:1");
         assertThat(otherIds.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
-        assertThat(otherIds.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or "
-                + "redis://HOST:PORT or milvus://HOST:PORT");
+        // the schemes listed are those of the providers on the class path (Backends)
+        assertThat(otherIds.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or ")
+                .contains("redis://HOST:PORT").contains("milvus://HOST:PORT");
         CliRun other = index("--store", "ftp://host:1");
         assertThat(other.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
-        assertThat(other.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or milvus://HOST:PORT");
+        assertThat(other.err()).contains("'ftp://host:1' is not supported: expected 'embedded' or milvus://HOST:PORT")
+                .doesNotContain("redis://");
         assertThat(data).doesNotExist();
     }
 

@@ -143,7 +143,7 @@ class MultiModelCliTest {
         assertThat(out.get("groups").get(0).get("members")).hasSize(2);
         assertThat(out.get("checked").asInt()).isEqualTo(7);
         CliRun unmeasured = run("duplicates", "--model", "grid", "--data", data.toString());
-        assertThat(unmeasured.out()).contains("fallback: no measured default");
+        assertThat(unmeasured.out()).contains("fallback: no duplicates.threshold for this model");
         CliRun badUsing = run("duplicates", "--model", "grid", "--data", data.toString(), "--using", "coarse");
         assertThat(badUsing.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
     }

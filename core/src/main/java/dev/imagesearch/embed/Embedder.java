@@ -3,6 +3,7 @@ package dev.imagesearch.embed;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Turns an image into a feature vector.
@@ -69,6 +70,15 @@ public interface Embedder extends AutoCloseable {
      */
     default Map<String, String> properties() {
         return Map.of();
+    }
+
+    /**
+     * The cosine similarity from which two of this model's vectors count as the same picture (a resized,
+     * recompressed, cropped, ... copy), calibrated on a labelled set; empty when the model has none. Used as the
+     * default of {@code DuplicateFinder}. Default: empty.
+     */
+    default OptionalDouble duplicateThreshold() {
+        return OptionalDouble.empty();
     }
 
     /** Releases native resources. The default does nothing. */

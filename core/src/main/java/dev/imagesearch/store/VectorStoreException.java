@@ -1,9 +1,9 @@
 package dev.imagesearch.store;
 
-import dev.imagesearch.error.ImageSearchException;
+import dev.imagesearch.error.BackendException;
 
-/** A vector store operation failed (I/O, server, corrupt data). */
-public class VectorStoreException extends ImageSearchException {
+/** A vector store operation failed (I/O, server, corrupt data); a {@link BackendException}. */
+public class VectorStoreException extends BackendException {
     public VectorStoreException(String message) {
         super(message);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,13 +108,52 @@ class DuplicateFinderTest {
     }
 
     @Test
-    void defaultThresholdsAreMeasuredForTheProvisionedModelsOnly() {
-        assertThat(DuplicateFinder.hasMeasuredThreshold("efficientnet-lite0")).isTrue();
-        assertThat(DuplicateFinder.defaultThreshold("efficientnet-lite2-int8")).isEqualTo(0.70);
-        assertThat(DuplicateFinder.defaultThreshold("unknown-model")).isEqualTo(DuplicateFinder.FALLBACK_THRESHOLD);
+    void theDefaultThresholdComesFromTheModelsMetadataElseTheFallback() {
         try (ImageSearch search = open()) {
+            // PixelEmbedder has no metadata
+            assertThat(DuplicateFinder.hasCalibratedThreshold(search.models().get(0))).isFalse();
+            assertThat(DuplicateFinder.builder(search).build().threshold())
+                    .isEqualTo(DuplicateFinder.FALLBACK_THRESHOLD);
             assertThatThrownBy(() -> DuplicateFinder.builder(search).threshold(Double.NaN))
                     .hasMessageContaining("NaN");
+        }
+        Embedder calibrated = new ThresholdEmbedder(PixelEmbedder.builder().build(), 0.83);
+        try (ImageSearch search = ImageSearch.builder().embedder(calibrated).dataDirectory(tmp.resolve("d2"))
+                .build()) {
+            assertThat(DuplicateFinder.hasCalibratedThreshold(search.models().get(0))).isTrue();
+            assertThat(DuplicateFinder.builder(search).build().threshold()).isEqualTo(0.83);
+            assertThat(DuplicateFinder.builder(search).threshold(0.9).build().threshold()).isEqualTo(0.9);
+        }
+    }
+
+    /** An embedder with a calibrated duplicate threshold in its metadata. */
+    private static final class ThresholdEmbedder implements Embedder {
+        private final Embedder d;
+        private final double threshold;
+
+        ThresholdEmbedder(Embedder d, double threshold) {
+            this.d = d;
+            this.threshold = threshold;
+        }
+
+        @Override
+        public String name() {
+            return d.name();
+        }
+
+        @Override
+        public int dimension() {
+            return d.dimension();
+        }
+
+        @Override
+        public float[] embed(BufferedImage image) {
+            return d.embed(image);
+        }
+
+        @Override
+        public OptionalDouble duplicateThreshold() {
+            return OptionalDouble.of(threshold);
         }
     }
 

@@ -26,7 +26,7 @@ class ModulePathIT {
     /** What an application using the ONNX embedder has at run time (from this module's test class path). */
     private static final List<String> RUNTIME_JARS = List.of("imagesearch-core-", "imagesearch-onnx-embedder-",
             "imagesearch-model-efficientnet-lite0-int8-", "onnxruntime-", "slf4j-api-", "slf4j-simple-", "imageio-",
-            "common-");
+            "common-", "resilience4j-");
 
     @TempDir
     Path tmp;

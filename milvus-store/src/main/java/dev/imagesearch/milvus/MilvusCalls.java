@@ -1,5 +1,6 @@
 package dev.imagesearch.milvus;
 
+import dev.imagesearch.backend.RetryPolicy;
 import dev.imagesearch.store.VectorStoreException;
 import io.milvus.shaded.io.grpc.Status;
 import io.milvus.shaded.io.grpc.StatusRuntimeException;
@@ -20,16 +21,17 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs calls to Milvus with the configured retries for transient errors, and turns every failure into a
- * {@link VectorStoreException} that names the operation, the server and the cause.
+ * Runs calls to Milvus under the configured {@link RetryPolicy} (resilience4j) for transient errors, and turns
+ * every failure into a {@link VectorStoreException} that names the operation, the server and the cause.
  *
  * <p>The SDK's own retry loop is switched off (it defaults to 75 attempts, minutes against a server that is
- * down), so this is the only one and its bounds are those of {@link MilvusConfig}.
+ * down), so the policy is the only one and its bounds are those of {@link MilvusConfig#retryPolicy()}.
  *
  * <p>A server that is gone is noticed within seconds, not after the call deadline: the SDK waits for the
  * channel to become ready until the deadline (30 s by default) while the port already refuses connections. So
@@ -40,9 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 final class MilvusCalls {
 
-    /** Sleeps between attempts; replaced in unit tests. */
-    interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
+    /** Told the wait before each retry (the policy's retrier does the waiting); unit tests record them. */
+    interface RetryWaits {
+        void before(Duration wait);
     }
 
     /** Tells whether the server's port accepts connections; replaced in unit tests. */
@@ -58,31 +60,31 @@ final class MilvusCalls {
     private static final Logger LOG = LoggerFactory.getLogger(MilvusCalls.class);
 
     private final String server;
-    private final int retries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Sleeper sleeper;
+    private final RetryPolicy policy;
+    private final RetryWaits waits;
     private final Probe probe;
     /** Runs the calls the caller watches; idle threads end after a while, so nothing needs closing. */
     private final ExecutorService workers;
 
     MilvusCalls(MilvusConfig config) {
-        this(config.uri(), config.retries(), config.initialBackoff(), config.maxBackoff(),
-                d -> Thread.sleep(d.toMillis()), tcpProbe(config.uri(), config.secure()));
+        this(config.uri(), config.retryPolicy(), null, tcpProbe(config.uri(), config.secure()));
     }
 
     /** Without a probe: calls run on the caller's thread and failures are only classified (unit tests). */
-    MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper) {
-        this(server, retries, initialBackoff, maxBackoff, sleeper, null);
+    MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, RetryWaits waits) {
+        this(server, retries, initialBackoff, maxBackoff, waits, null);
     }
 
-    MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, Sleeper sleeper,
+    MilvusCalls(String server, int retries, Duration initialBackoff, Duration maxBackoff, RetryWaits waits,
                 Probe probe) {
+        this(server, RetryPolicy.builder().retries(retries).initialBackoff(initialBackoff).maxBackoff(maxBackoff)
+                .build(), waits, probe);
+    }
+
+    private MilvusCalls(String server, RetryPolicy policy, RetryWaits waits, Probe probe) {
         this.server = server;
-        this.retries = retries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
-        this.sleeper = sleeper;
+        this.policy = policy;
+        this.waits = waits;
         this.probe = probe;
         this.workers = probe == null ? null : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
@@ -92,32 +94,42 @@ final class MilvusCalls {
                 });
     }
 
-    /** Runs {@code op}, retrying transient failures; {@code what} names the operation in messages. */
+    /**
+     * Runs {@code op}, retrying transient failures as the policy allows; {@code what} names the operation in
+     * messages. A server found gone (the TCP probe) ends the call at once, without retries.
+     */
     <T> T call(String what, Supplier<T> op) {
-        Duration backoff = initialBackoff;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return watched(what, op);
-            } catch (VectorStoreException | IllegalArgumentException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                String gone = probe == null || !(isTransient(e) || isChannelClosed(e)) ? null : probe.problem();
-                if (gone != null) {
-                    throw unreachable(what, gone, e);
-                }
-                if (!isTransient(e) || attempt > retries) {
-                    throw failure(what, e, attempt);
-                }
-                LOG.warn("Milvus {} failed (attempt {} of {}), retrying in {} ms: {}", what, attempt, retries + 1,
-                        backoff.toMillis(), describe(e));
+        AtomicInteger attempts = new AtomicInteger();
+        RetryPolicy.Retrier retrier = policy.retrier("milvus " + what,
+                e -> !(e instanceof VectorStoreException) && isTransient(e), (retry, wait, e) -> {
+                    LOG.warn("Milvus {} failed (attempt {} of {}), retrying in {} ms: {}", what, retry,
+                            policy.retries() + 1, wait.toMillis(), describe(e));
+                    if (waits != null) {
+                        waits.before(wait);
+                    }
+                });
+        try {
+            return retrier.call(() -> {
+                attempts.incrementAndGet();
                 try {
-                    sleeper.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new VectorStoreException("Interrupted while retrying Milvus " + what + " at " + server, e);
+                    return watched(what, op);
+                } catch (VectorStoreException | IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    String gone = probe == null || !(isTransient(e) || isChannelClosed(e)) ? null : probe.problem();
+                    if (gone != null) {
+                        throw unreachable(what, gone, e);
+                    }
+                    throw e;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+            });
+        } catch (VectorStoreException | IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted() && isTransient(e)) {
+                throw new VectorStoreException("Interrupted while retrying Milvus " + what + " at " + server, e);
             }
+            throw failure(what, e, attempts.get());
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.imagesearch.milvus;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.imagesearch.backend.RetryPolicy;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -18,8 +15,8 @@ import java.util.Objects;
  *   <li>no token, user or password; database: the server's default</li>
  *   <li>secure (TLS): off, unless the uri starts with {@code https://}</li>
  *   <li>connectTimeout 5 s, callTimeout 30 s (the deadline of each RPC)</li>
- *   <li>retries 2 with backoff 200 ms doubling up to 2 s, for transient errors only (server unavailable,
- *       deadline exceeded)</li>
+ *   <li>retry policy {@link RetryPolicy#defaults()} (2 retries, backoff 200 ms doubling up to 2 s), for transient
+ *       errors only (server unavailable, deadline exceeded)</li>
  *   <li>index {@link IndexType#AUTOINDEX}; collection name prefix {@code ""}</li>
  *   <li>maxRequestBytes 16 MiB per upsert message, well below the 64 MB gRPC limit of a Milvus server</li>
  *   <li>serverFlush off: {@code flush()} does not call Milvus flush, as Milvus writes are durable once
@@ -56,9 +53,7 @@ public final class MilvusConfig {
     private final boolean secure;
     private final Duration connectTimeout;
     private final Duration callTimeout;
-    private final int retries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final RetryPolicy retryPolicy;
     private final IndexType indexType;
     private final String collectionPrefix;
     private final int maxRequestBytes;
@@ -73,9 +68,7 @@ public final class MilvusConfig {
         this.secure = b.secure != null ? b.secure : b.uri.toLowerCase(Locale.ROOT).startsWith("https://");
         this.connectTimeout = b.connectTimeout;
         this.callTimeout = b.callTimeout;
-        this.retries = b.retries;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
+        this.retryPolicy = b.retryPolicy.build();
         this.indexType = b.indexType;
         this.collectionPrefix = b.collectionPrefix;
         this.maxRequestBytes = b.maxRequestBytes;
@@ -97,9 +90,7 @@ public final class MilvusConfig {
         b.secure = secure;
         b.connectTimeout = connectTimeout;
         b.callTimeout = callTimeout;
-        b.retries = retries;
-        b.initialBackoff = initialBackoff;
-        b.maxBackoff = maxBackoff;
+        b.retryPolicy = retryPolicy.toBuilder();
         b.indexType = indexType;
         b.collectionPrefix = collectionPrefix;
         b.maxRequestBytes = maxRequestBytes;
@@ -108,89 +99,19 @@ public final class MilvusConfig {
     }
 
     /**
-     * Parses a store address as the CLI takes it: {@code milvus://HOST[:PORT][?key=value&...]} (plain
+     * Parses a store address as the CLI takes it: {@code milvus://HOST[:PORT][/DB][?key=value&...]} (plain
      * connection) or {@code milvuss://...} (TLS); {@code http://} and {@code https://} are accepted too. The port
-     * defaults to 19530. Query keys: {@code token}, {@code user}, {@code password}, {@code db},
-     * {@code prefix}, {@code index} (AUTOINDEX, HNSW, IVF_FLAT, FLAT), {@code timeout} (call timeout in
-     * seconds), {@code connectTimeout} (seconds), {@code retries}, {@code secure} (true/false). Values are
-     * URL-decoded. Everything not given keeps the builder's default.
+     * defaults to 19530; {@code /DB} names the database (as {@code ?db=DB} does; not both). Query keys:
+     * {@code token}, {@code user}, {@code password}, {@code db}, {@code prefix}, {@code index} (AUTOINDEX, HNSW,
+     * IVF_FLAT, FLAT), {@code timeout} (call timeout in seconds), {@code connectTimeout} (seconds),
+     * {@code retries} and {@code retryBackoff} (the first wait, milliseconds; see {@link RetryPolicy}),
+     * {@code secure} (true/false), {@code serverFlush} (true/false). Values are URL-decoded. Everything not given
+     * keeps the builder's default.
      *
      * @throws IllegalArgumentException naming the offending part of the address
      */
     public static MilvusConfig parse(String address) {
-        Objects.requireNonNull(address, "address");
-        URI u;
-        try {
-            u = new URI(address.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Not a Milvus address: '" + address + "' (" + e.getMessage()
-                    + "); expected milvus://HOST:PORT?token=...&db=...", e);
-        }
-        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-        boolean tls = switch (scheme) {
-            case "milvus", "http" -> false;
-            case "milvuss", "https" -> true;
-            default -> throw new IllegalArgumentException("Unsupported scheme in Milvus address '" + address
-                    + "'; expected milvus://, milvuss://, http:// or https://");
-        };
-        if (u.getHost() == null || u.getHost().isBlank()) {
-            throw new IllegalArgumentException("No host in Milvus address '" + address
-                    + "'; expected milvus://HOST:PORT");
-        }
-        if (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/")) {
-            throw new IllegalArgumentException("Unexpected path '" + u.getPath() + "' in Milvus address '"
-                    + address + "'; give the database as ?db=NAME");
-        }
-        int port = u.getPort() > 0 ? u.getPort() : 19530;
-        Builder b = builder().uri((tls ? "https://" : "http://") + u.getHost() + ":" + port).secure(tls);
-        String query = u.getRawQuery();
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                applyOption(b, key, value, address);
-            }
-        }
-        return b.build();
-    }
-
-    private static void applyOption(Builder b, String key, String value, String address) {
-        try {
-            switch (key) {
-                case "token" -> b.token(value);
-                case "user" -> b.user(value);
-                case "password" -> b.password(value);
-                case "db", "database" -> b.databaseName(value);
-                case "prefix" -> b.collectionPrefix(value);
-                case "index" -> b.indexType(IndexType.valueOf(value.trim().toUpperCase(Locale.ROOT)));
-                case "timeout" -> b.callTimeout(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
-                case "connectTimeout" -> b.connectTimeout(
-                        Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
-                case "retries" -> b.retries(Integer.parseInt(value));
-                case "secure" -> b.secure(parseBoolean(value));
-                default -> throw new IllegalArgumentException("unknown option");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Bad option '" + key + "=" + value + "' in Milvus address '"
-                    + redact(address) + "': " + e.getMessage() + "; known options: token, user, password, db, "
-                    + "prefix, index, timeout, connectTimeout, retries, secure", e);
-        }
-    }
-
-    private static boolean parseBoolean(String v) {
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
-        };
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return MilvusUris.parse(address);
     }
 
     /** The address with token and password values hidden, for messages. */
@@ -230,16 +151,24 @@ public final class MilvusConfig {
         return callTimeout;
     }
 
+    /** The retry policy of every call (the one policy of all backends). */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** As {@code retryPolicy().retries()}. */
     public int retries() {
-        return retries;
+        return retryPolicy.retries();
     }
 
+    /** As {@code retryPolicy().initialBackoff()}. */
     public Duration initialBackoff() {
-        return initialBackoff;
+        return retryPolicy.initialBackoff();
     }
 
+    /** As {@code retryPolicy().maxBackoff()}. */
     public Duration maxBackoff() {
-        return maxBackoff;
+        return retryPolicy.maxBackoff();
     }
 
     public IndexType indexType() {
@@ -264,7 +193,7 @@ public final class MilvusConfig {
         return "MilvusConfig{uri=" + uri + ", db=" + (databaseName == null ? "(default)" : databaseName)
                 + ", auth=" + (token != null ? "token" : user != null ? "user " + user : "none")
                 + ", secure=" + secure + ", connectTimeout=" + connectTimeout + ", callTimeout=" + callTimeout
-                + ", retries=" + retries + ", index=" + indexType + ", prefix='" + collectionPrefix + "'}";
+                + ", retries=" + retryPolicy.retries() + ", index=" + indexType + ", prefix='" + collectionPrefix + "'}";
     }
 
     /** Builder for {@link MilvusConfig}; every setting has the default listed on its method. */
@@ -277,9 +206,7 @@ public final class MilvusConfig {
         private Boolean secure;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration callTimeout = Duration.ofSeconds(30);
-        private int retries = 2;
-        private Duration initialBackoff = Duration.ofMillis(200);
-        private Duration maxBackoff = Duration.ofSeconds(2);
+        private RetryPolicy.Builder retryPolicy = RetryPolicy.defaults().toBuilder();
         private IndexType indexType = IndexType.AUTOINDEX;
         private String collectionPrefix = "";
         private int maxRequestBytes = 16 * 1024 * 1024;
@@ -340,24 +267,30 @@ public final class MilvusConfig {
             return this;
         }
 
-        /** How often a call is retried after a transient error (unavailable, deadline exceeded). Default 2. */
+        /** The retry policy of every call (retries, backoff). Default {@link RetryPolicy#defaults()}. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy").toBuilder();
+            return this;
+        }
+
+        /**
+         * How often a call is retried after a transient error (unavailable, deadline exceeded); sets the retry
+         * policy's retries. Default 2.
+         */
         public Builder retries(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("retries must be >= 0, was " + retries);
-            }
-            this.retries = retries;
+            this.retryPolicy.retries(retries);
             return this;
         }
 
         /** Wait before the first retry; it doubles for each further one up to {@link #maxBackoff}. Default 200 ms. */
         public Builder initialBackoff(Duration backoff) {
-            this.initialBackoff = positive(backoff, "initialBackoff");
+            this.retryPolicy.initialBackoff(backoff);
             return this;
         }
 
         /** Longest wait between retries. Default 2 s. */
         public Builder maxBackoff(Duration backoff) {
-            this.maxBackoff = positive(backoff, "maxBackoff");
+            this.retryPolicy.maxBackoff(backoff);
             return this;
         }
 

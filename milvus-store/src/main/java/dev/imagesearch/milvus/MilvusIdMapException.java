@@ -1,13 +1,13 @@
 package dev.imagesearch.milvus;
 
-import dev.imagesearch.error.ImageSearchException;
+import dev.imagesearch.error.BackendException;
 
 /**
  * A Milvus id map could not be opened or used: the server is unreachable or refused the call, or the collection
  * of the namespace exists but is not an imagesearch id map (or has another format version). The message names
  * the server, the collection and the operation.
  */
-public class MilvusIdMapException extends ImageSearchException {
+public class MilvusIdMapException extends BackendException {
 
     private static final long serialVersionUID = 1L;
 

@@ -4,9 +4,7 @@ import dev.imagesearch.store.CollectionMismatchException;
 import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.VectorStore;
 import dev.imagesearch.store.VectorStoreException;
-import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
-import io.milvus.v2.client.RetryConfig;
 import io.milvus.v2.common.DataType;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.collection.request.AddFieldReq;
@@ -21,7 +19,6 @@ import io.milvus.v2.service.index.response.DescribeIndexResp;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Writes to one collection are serialised inside this store (Milvus Lite requires it, and
  * it keeps chunked upserts of one call together).
+ *
+ * <p>The store is built on a {@link MilvusConnection}: its own ({@link #connect}, {@link #fromUri}) or one shared
+ * with a {@link MilvusIdMapper} ({@link #on}). {@code Backends.vectorStore("milvus://...")} opens one too (see
+ * {@link MilvusVectorStoreProvider} for the URI grammar).
  */
 public final class MilvusVectorStore implements VectorStore {
 
@@ -63,16 +64,18 @@ public final class MilvusVectorStore implements VectorStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(MilvusVectorStore.class);
 
+    private final MilvusConnection connection;
     private final MilvusConfig config;
     private final MilvusClientV2 client;
     private final MilvusCalls calls;
-    private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private MilvusVectorStore(MilvusConfig config, MilvusClientV2 client, MilvusCalls calls) {
-        this.config = config;
-        this.client = client;
-        this.calls = calls;
+    /** Takes over one reference of {@code connection}. */
+    private MilvusVectorStore(MilvusConnection connection) {
+        this.connection = connection;
+        this.config = connection.config();
+        this.client = connection.client();
+        this.calls = connection.calls();
     }
 
     /**
@@ -80,33 +83,15 @@ public final class MilvusVectorStore implements VectorStore {
      * reached within the configured connect timeout and retries.
      */
     public static MilvusVectorStore connect(MilvusConfig config) {
-        Objects.requireNonNull(config, "config");
-        MilvusCalls calls = new MilvusCalls(config);
-        MilvusClientV2 client = newClient(config, calls);
-        LOG.debug("Connected to Milvus: {}", config);
-        return new MilvusVectorStore(config, client, calls);
+        return new MilvusVectorStore(MilvusConnection.connect(config));
     }
 
-    /** A client for {@code config} with the SDK's retry loop off; also used by {@link MilvusIdMapper}. */
-    static MilvusClientV2 newClient(MilvusConfig config, MilvusCalls calls) {
-        ConnectConfig.ConnectConfigBuilder cc = ConnectConfig.builder()
-                .uri(config.uri())
-                .secure(config.secure())
-                .connectTimeoutMs(config.connectTimeout().toMillis())
-                .rpcDeadlineMs(config.callTimeout().toMillis());
-        if (config.token() != null) {
-            cc.token(config.token());
-        } else if (config.user() != null) {
-            cc.username(config.user()).password(config.password() == null ? "" : config.password());
-        }
-        if (config.databaseName() != null) {
-            cc.dbName(config.databaseName());
-        }
-        ConnectConfig connectConfig = cc.build();
-        MilvusClientV2 client = calls.call("connect", () -> new MilvusClientV2(connectConfig));
-        // One attempt per SDK call: MilvusCalls does the (bounded) retrying.
-        client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
-        return client;
+    /**
+     * A store on {@code connection} (shared, for example, with a {@link MilvusIdMapper}); it takes a reference of
+     * the connection and gives it back in {@link #close()}.
+     */
+    public static MilvusVectorStore on(MilvusConnection connection) {
+        return new MilvusVectorStore(Objects.requireNonNull(connection, "connection").retain());
     }
 
     /**
@@ -120,6 +105,11 @@ public final class MilvusVectorStore implements VectorStore {
     /** The configuration this store was connected with. */
     public MilvusConfig config() {
         return config;
+    }
+
+    /** The connection this store is built on. */
+    public MilvusConnection connection() {
+        return connection;
     }
 
     /** The Milvus collection name {@link #open(CollectionSpec)} uses for {@code spec}. */
@@ -279,7 +269,7 @@ public final class MilvusVectorStore implements VectorStore {
 
     /** The lock that serialises writes to one collection through this store's connection. */
     ReentrantLock writeLock(String milvusName) {
-        return writeLocks.computeIfAbsent(milvusName, n -> new ReentrantLock());
+        return connection.writeLock(milvusName);
     }
 
     MilvusClientV2 client() {
@@ -296,19 +286,16 @@ public final class MilvusVectorStore implements VectorStore {
         }
     }
 
-    /** Closes the connection; collections opened from this store stop working. */
+    /**
+     * Gives back this store's reference of its connection (the last holder closes it); collections opened from
+     * this store stop working. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            client.close(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the Milvus client for {} failed: {}", config.uri(), e.toString());
-        }
+        connection.close();
     }
 }

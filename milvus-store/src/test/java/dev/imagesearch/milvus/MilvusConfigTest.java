@@ -55,7 +55,7 @@ class MilvusConfigTest {
         assertThatThrownBy(() -> MilvusConfig.parse("milvus://h:1?colour=red")).hasMessageContaining("colour");
         assertThatThrownBy(() -> MilvusConfig.parse("milvus://h:1?token=secret&index=BTREE"))
                 .hasMessageContaining("BTREE").hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> MilvusConfig.parse("milvus://h:1/mydb")).hasMessageContaining("db=");
+        assertThatThrownBy(() -> MilvusConfig.parse("milvus://h:1/mydb?db=other")).hasMessageContaining("db=");
         assertThatThrownBy(() -> MilvusConfig.parse("milvus:///x")).hasMessageContaining("host");
     }
 

@@ -103,6 +103,35 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
         }
     }
 
+    /** Key of the calibrated duplicate threshold (a cosine similarity, see {@link #duplicateThreshold()}). */
+    public static final String DUPLICATES_THRESHOLD = "duplicates.threshold";
+
+    /**
+     * The optional {@value #DUPLICATES_THRESHOLD}: the cosine similarity from which two of this model's vectors
+     * count as duplicates, calibrated on a labelled set (docs/EVALUATION.md, {@code imagesearch duplicates
+     * --calibrate}).
+     *
+     * @throws EmbeddingException if the value is not a number in [-1, 1]
+     */
+    public java.util.OptionalDouble duplicateThreshold() {
+        if (!present(properties, DUPLICATES_THRESHOLD)) {
+            return java.util.OptionalDouble.empty();
+        }
+        String v = properties.get(DUPLICATES_THRESHOLD);
+        double t;
+        try {
+            t = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + DUPLICATES_THRESHOLD + " '" + v
+                    + "' is not a number", e);
+        }
+        if (!(t >= -1 && t <= 1)) {
+            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + DUPLICATES_THRESHOLD + " " + v
+                    + " is not a cosine similarity in [-1, 1]");
+        }
+        return java.util.OptionalDouble.of(t);
+    }
+
     private static boolean present(Map<String, String> all, String key) {
         return all.containsKey(key) && !all.get(key).isEmpty();
     }

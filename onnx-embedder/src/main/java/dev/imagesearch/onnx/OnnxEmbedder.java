@@ -242,6 +242,12 @@ public final class OnnxEmbedder implements Embedder {
         return descriptor;
     }
 
+    /** The descriptor's {@code duplicates.threshold}, if any. */
+    @Override
+    public java.util.OptionalDouble duplicateThreshold() {
+        return descriptor.map(ModelDescriptor::duplicateThreshold).orElse(java.util.OptionalDouble.empty());
+    }
+
     @Override
     public float[] embed(BufferedImage image) {
         Objects.requireNonNull(image, "image");

@@ -1,7 +1,6 @@
 package dev.imagesearch.redis;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.imagesearch.backend.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code rediss} turns TLS on. Several hosts, or {@code ?cluster=true}, mean Redis Cluster (the hosts are seed
  * nodes). User and password are percent-decoded. Options: {@code prefix}, {@code namespace},
  * {@code connectTimeout} and {@code socketTimeout} (milliseconds), {@code maxConnections}, {@code clientName},
- * {@code cluster}. Examples: {@code redis://127.0.0.1:6379}, {@code rediss://app:s3cret@redis.example:6380/2},
+ * {@code cluster}, {@code retries} and {@code retryBackoff} (first wait, milliseconds) of the
+ * {@link RetryPolicy}. Examples: {@code redis://127.0.0.1:6379}, {@code rediss://app:s3cret@redis.example:6380/2},
  * {@code redis://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000?namespace=photos}.
  */
 public final class RedisIdMapConfig {
@@ -66,6 +66,7 @@ public final class RedisIdMapConfig {
     private final String clientName;
     private final String prefix;
     private final String namespace;
+    private final RetryPolicy retryPolicy;
 
     private RedisIdMapConfig(Builder b) {
         this.endpoints = b.endpoints.isEmpty() ? List.of(new Endpoint("127.0.0.1", DEFAULT_PORT))
@@ -82,6 +83,7 @@ public final class RedisIdMapConfig {
         this.clientName = b.clientName;
         this.prefix = b.prefix;
         this.namespace = b.namespace;
+        this.retryPolicy = b.retryPolicy.build();
         if (cluster && database != 0) {
             throw new IllegalArgumentException("Redis Cluster has only database 0, but database " + database
                     + " was asked for (" + this + ")");
@@ -153,6 +155,11 @@ public final class RedisIdMapConfig {
         return namespace;
     }
 
+    /** How commands that fail with a connection error are retried (the one policy of all backends). */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     /** A copy with another namespace. */
     public RedisIdMapConfig withNamespace(String namespace) {
         return toBuilder().namespace(namespace).build();
@@ -173,6 +180,7 @@ public final class RedisIdMapConfig {
         b.clientName = clientName;
         b.prefix = prefix;
         b.namespace = namespace;
+        b.retryPolicy = retryPolicy.toBuilder();
         return b;
     }
 
@@ -216,119 +224,29 @@ public final class RedisIdMapConfig {
         private String clientName = "imagesearch-idmap";
         private String prefix = DEFAULT_PREFIX;
         private String namespace = DEFAULT_NAMESPACE;
+        private RetryPolicy.Builder retryPolicy = RetryPolicy.defaults().toBuilder();
 
         private Builder() {
         }
 
         /** Applies a URI: endpoints, TLS, user, password, database and the options in its query. */
         public Builder uri(String uri) {
-            Objects.requireNonNull(uri, "uri");
-            String rest;
-            if (uri.startsWith("redis://")) {
-                tls = false;
-                rest = uri.substring("redis://".length());
-            } else if (uri.startsWith("rediss://")) {
-                tls = true;
-                rest = uri.substring("rediss://".length());
-            } else {
-                throw new IllegalArgumentException("Not a Redis URI (redis:// or rediss://): " + redact(uri));
-            }
-            String query = null;
-            int q = rest.indexOf('?');
-            if (q >= 0) {
-                query = rest.substring(q + 1);
-                rest = rest.substring(0, q);
-            }
-            int at = rest.lastIndexOf('@');
-            if (at >= 0) {
-                String info = rest.substring(0, at);
-                rest = rest.substring(at + 1);
-                int colon = info.indexOf(':');
-                String u = colon >= 0 ? info.substring(0, colon) : info;
-                String p = colon >= 0 ? info.substring(colon + 1) : null;
-                if (p == null) { // redis://password@host is a common shorthand for the default user
-                    p = u;
-                    u = "";
-                }
-                user = u.isEmpty() ? null : decode(u);
-                password = decode(p);
-            }
-            int slash = rest.indexOf('/');
-            if (slash >= 0) {
-                String db = rest.substring(slash + 1);
-                rest = rest.substring(0, slash);
-                if (!db.isEmpty()) {
-                    database = parseInt(db, "database", uri);
-                }
-            }
-            endpoints.clear();
-            for (String hp : rest.split(",")) {
-                endpoints.add(parseEndpoint(hp.trim(), uri));
-            }
-            if (query != null) {
-                for (String kv : query.split("&")) {
-                    if (!kv.isEmpty()) {
-                        int eq = kv.indexOf('=');
-                        option(eq < 0 ? kv : kv.substring(0, eq), eq < 0 ? "true" : decode(kv.substring(eq + 1)),
-                                uri);
-                    }
-                }
-            }
+            RedisUris.apply(this, uri);
             return this;
         }
 
-        private void option(String key, String value, String uri) {
-            switch (key) {
-                case "prefix" -> prefix(value);
-                case "namespace" -> namespace(value);
-                case "connectTimeout" -> connectTimeout(Duration.ofMillis(parseInt(value, key, uri)));
-                case "socketTimeout" -> socketTimeout(Duration.ofMillis(parseInt(value, key, uri)));
-                case "maxConnections" -> maxConnections(parseInt(value, key, uri));
-                case "clientName" -> clientName(value);
-                case "cluster" -> cluster(Boolean.parseBoolean(value));
-                default -> throw new IllegalArgumentException("Unknown Redis URI option '" + key + "' in "
-                        + redact(uri) + " (known: prefix, namespace, connectTimeout, socketTimeout, maxConnections,"
-                        + " clientName, cluster)");
-            }
+        /** The retry policy being built, for the URI's {@code retries} and {@code retryBackoff} options. */
+        RetryPolicy.Builder retry() {
+            return retryPolicy;
         }
 
-        private static Endpoint parseEndpoint(String hp, String uri) {
-            if (hp.isEmpty()) {
-                throw new IllegalArgumentException("Redis URI without a host: " + redact(uri));
-            }
-            String host = hp;
-            int port = DEFAULT_PORT;
-            if (hp.startsWith("[")) { // [ipv6]:port
-                int close = hp.indexOf(']');
-                host = hp.substring(1, close);
-                if (close + 1 < hp.length() && hp.charAt(close + 1) == ':') {
-                    port = parseInt(hp.substring(close + 2), "port", uri);
-                }
-            } else {
-                int colon = hp.lastIndexOf(':');
-                if (colon >= 0) {
-                    host = hp.substring(0, colon);
-                    port = parseInt(hp.substring(colon + 1), "port", uri);
-                }
-            }
-            return new Endpoint(host, port);
-        }
-
-        private static int parseInt(String s, String what, String uri) {
-            try {
-                return Integer.parseInt(s);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Bad " + what + " '" + s + "' in Redis URI " + redact(uri), e);
-            }
-        }
-
-        private static String decode(String s) {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
-
-        /** The URI with its password replaced, for error messages. */
-        static String redact(String uri) {
-            return uri.replaceAll("://([^:@/]*):[^@/]*@", "://$1:***@");
+        /**
+         * How a command that fails with a connection error (a server restart leaves stale pooled connections; a
+         * failover) is retried. Default {@link RetryPolicy#defaults()}: 2 retries, 200 ms doubling to 2 s.
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy").toBuilder();
+            return this;
         }
 
         /** One server (standalone) or one seed node (cluster). Default {@code 127.0.0.1:6379}. */

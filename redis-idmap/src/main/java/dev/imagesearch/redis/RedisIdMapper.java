@@ -1,36 +1,24 @@
 package dev.imagesearch.redis;
 
+import dev.imagesearch.backend.RetryPolicy;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -58,8 +46,8 @@ import redis.clients.jedis.resps.ScanResult;
  * <h2>Consistency and failures</h2>
  * Every write is one Lua script, so it is atomic: a {@code put} that moves a location from one id to another never
  * leaves half a state, even if the client dies. Reads of several ids ({@link #getAll}) are one round trip.
- * A command that fails with a connection error is retried once on a fresh connection (a server restart leaves
- * stale pooled connections); when the first attempt of a {@code put} did reach the server before the connection
+ * A command that fails with a connection error is retried on a fresh connection as
+ * {@link RedisIdMapConfig#retryPolicy()} says (a server restart leaves stale pooled connections); when an attempt of a {@code put} did reach the server before the connection
  * broke, the retry finds the location already mapped and reports no previous id, so the caller may keep a vector
  * nobody points to: a reconcile ({@code dev.imagesearch.Reconciler}) removes it. Any other failure is a
  * {@link RedisIdMapException} naming the server, the namespace and the operation; the write it was doing either
@@ -86,16 +74,21 @@ public final class RedisIdMapper implements IdMapper {
     private final String idsKey;
     private final String locsKey;
     private final List<String> writeKeys;
+    private final RedisKeys keys;
+    private final RetryPolicy.Retrier retrier;
     private volatile boolean closed;
 
     private RedisIdMapper(RedisIdMapConfig config, UnifiedJedis redis) {
         this.config = config;
         this.redis = redis;
-        String tag = "{" + config.prefix() + ":" + config.namespace() + "}:";
-        this.markerKey = tag + "marker";
-        this.idsKey = tag + "ids";
-        this.locsKey = tag + "locs";
-        this.writeKeys = List.of(markerKey, idsKey, locsKey);
+        this.keys = RedisKeys.of(config);
+        this.markerKey = keys.markerKey();
+        this.idsKey = keys.idsKey();
+        this.locsKey = keys.locsKey();
+        this.writeKeys = keys.writeKeys();
+        this.retrier = config.retryPolicy().retrier("redis " + config.describe(),
+                e -> e instanceof JedisConnectionException, (retry, wait, e) -> LOG.debug(
+                        "Redis command failed ({}), retry {} in {} ms", e.getMessage(), retry, wait.toMillis()));
     }
 
     /**
@@ -121,7 +114,7 @@ public final class RedisIdMapper implements IdMapper {
      */
     public static RedisIdMapper open(RedisIdMapConfig config) {
         Objects.requireNonNull(config, "config");
-        UnifiedJedis client = connect(config);
+        UnifiedJedis client = RedisClients.connect(config);
         RedisIdMapper m = new RedisIdMapper(config, client);
         try {
             m.init();
@@ -132,108 +125,22 @@ public final class RedisIdMapper implements IdMapper {
         }
     }
 
-    private static UnifiedJedis connect(RedisIdMapConfig c) {
-        DefaultJedisClientConfig.Builder cb = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) c.connectTimeout().toMillis())
-                .socketTimeoutMillis((int) c.socketTimeout().toMillis())
-                .clientName(c.clientName())
-                .ssl(c.tls());
-        if (c.sslSocketFactory() != null) {
-            cb.sslSocketFactory(c.sslSocketFactory());
-        }
-        if (c.password() != null) {
-            cb.user(c.user()).password(c.password());
-        }
-        if (!c.cluster()) {
-            cb.database(c.database());
-        }
-        JedisClientConfig clientConfig = cb.build();
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(c.maxConnections());
-        pool.setMaxIdle(c.maxConnections());
-        try {
-            if (c.cluster()) {
-                Set<HostAndPort> nodes = new HashSet<>();
-                for (RedisIdMapConfig.Endpoint e : c.endpoints()) {
-                    nodes.add(new HostAndPort(e.host(), e.port()));
-                }
-                return new JedisCluster(nodes, clientConfig, pool); // connects now: reads the slot map
-            }
-            RedisIdMapConfig.Endpoint e = c.endpoints().get(0);
-            return new JedisPooled(new HostAndPort(e.host(), e.port()), clientConfig, pool);
-        } catch (JedisException e) {
-            throw translate(c, "connect", e);
-        }
-    }
-
     private void init() {
         String state = call("open", () -> (String) Scripts.INIT.run(redis, writeKeys, List.of("check")));
         if ("ok".equals(state)) {
             return;
         }
-        checkState(state, "open");
+        keys.checkState(state, "open");
         // Empty as far as our keys go: anything else under the hash tag belongs to someone else.
-        List<String> foreign = call("open", this::foreignKeys);
+        List<String> foreign = call("open", () -> keys.foreignKeys(redis));
         if (!foreign.isEmpty()) {
             throw new RedisIdMapException("Redis namespace " + where() + " holds keys that are not an imagesearch"
                     + " id map (for example " + foreign + ") and no marker key " + markerKey + ": nothing was"
                     + " written; choose another prefix or namespace");
         }
         state = call("open", () -> (String) Scripts.INIT.run(redis, writeKeys, List.of("create")));
-        checkState(state, "open");
+        keys.checkState(state, "open");
         LOG.info("Created Redis id map {}", where());
-    }
-
-    private List<String> foreignKeys() {
-        // The pattern holds the hash tag, so in a cluster only the node of that slot is scanned.
-        String pattern = "{" + config.prefix() + ":" + config.namespace() + "}:*";
-        ScanParams params = new ScanParams().match(pattern).count(1000);
-        List<String> found = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> r = redis.scan(cursor, params);
-            for (String k : r.getResult()) {
-                if (!writeKeys.contains(k) && found.size() < 3) {
-                    found.add(k);
-                }
-            }
-            cursor = r.getCursor();
-        } while (!"0".equals(cursor) && found.isEmpty());
-        return found;
-    }
-
-    /** Throws unless a marker state returned by a script lets us go on. */
-    private String checkState(String state, String op) {
-        switch (state) {
-            case "ok", "empty" -> {
-                return state;
-            }
-            case "created" -> {
-                if (!"open".equals(op)) {
-                    LOG.warn("Redis id map {} had lost its marker and all its data (server restarted without"
-                            + " persistence, or flushed?): created it again; reconcile the vector store", where());
-                }
-                return state;
-            }
-            case "nomarker" -> throw new RedisIdMapException("Redis namespace " + where() + " has keys " + idsKey
-                    + "/" + locsKey + " but no marker key " + markerKey + ": not an imagesearch id map (or a"
-                    + " damaged one); nothing was written. Choose another prefix or namespace.");
-            default -> {
-                if (state.startsWith("type:")) {
-                    throw new RedisIdMapException("Redis key " + markerKey + " on " + config.describe() + " is a "
-                            + state.substring(5) + ", not an imagesearch id map marker: nothing was written."
-                            + " Choose another prefix or namespace.");
-                }
-                String value = state.startsWith("other:") ? state.substring(6) : state;
-                if (value.startsWith("imagesearch idmap v")) {
-                    throw new RedisIdMapException("Redis id map " + where() + " has format '" + value
-                            + "', this library reads '" + Scripts.MARKER + "' (written by another version?)");
-                }
-                throw new RedisIdMapException("Redis key " + markerKey + " on " + config.describe() + " holds '"
-                        + abbreviate(value) + "', not an imagesearch id map marker: nothing was written. Choose"
-                        + " another prefix or namespace.");
-            }
-        }
     }
 
     @Override
@@ -422,7 +329,7 @@ public final class RedisIdMapper implements IdMapper {
     private List<?> write(String op, Scripts.Script script, List<String> args) {
         ensureOpen();
         List<?> r = (List<?>) call(op, () -> script.run(redis, writeKeys, args));
-        checkState(str(r.get(0)), op);
+        keys.checkState(str(r.get(0)), op);
         return r;
     }
 
@@ -441,91 +348,15 @@ public final class RedisIdMapper implements IdMapper {
 
     private <T> T call(String op, Supplier<T> command) {
         try {
-            try {
-                return command.get();
-            } catch (JedisConnectionException first) {
-                // A restarted server leaves stale connections in the pool: one retry gets a fresh one.
-                LOG.debug("Redis {} failed ({}), retrying once", op, first.getMessage());
-                return command.get();
-            }
+            // A restarted server leaves stale connections in the pool: a retry gets a fresh one.
+            return retrier.call(command);
         } catch (JedisException e) {
-            throw translate(config, op + " in namespace " + config.namespace(), e);
+            throw RedisClients.translate(config, op + " in namespace " + config.namespace(), e);
         }
-    }
-
-    /** One clear message per kind of failure, instead of a raw client stack trace. */
-    static RedisIdMapException translate(RedisIdMapConfig c, String op, JedisException e) {
-        String server = c.describe();
-        String msg = String.valueOf(e.getMessage());
-        String upper = msg.toUpperCase(java.util.Locale.ROOT);
-        Throwable root = rootCause(e);
-        Throwable refused = find(e, ConnectException.class);
-        String why;
-        if (upper.contains("NOPERM")) { // before the generic access-control case: Jedis maps NOPERM there too
-            why = "the user lacks a permission (" + msg + "); it needs EVAL/EVALSHA, HGET/HSET/HDEL/HMGET/HLEN/"
-                    + "HSCAN, GET/SET, TYPE, EXISTS, SCAN, PING on keys {" + c.prefix() + ":* (see docs/REDIS.md)";
-        } else if (e instanceof JedisAccessControlException || upper.contains("NOAUTH") || upper.contains("WRONGPASS")
-                || upper.contains("INVALID PASSWORD") || upper.contains("INVALID USERNAME-PASSWORD")) {
-            why = c.password() == null
-                    ? "the server requires a password and none was given (add user:password@ to the URI)"
-                    : "the server rejected the user/password (" + msg + ")";
-        } else if (upper.contains("WITHOUT ANY PASSWORD CONFIGURED")) {
-            why = "a password was given but the server has none configured (" + msg + ")";
-        } else if (find(e, java.security.cert.CertificateException.class) != null) {
-            why = "the server's TLS certificate was not accepted ("
-                    + find(e, java.security.cert.CertificateException.class).getMessage() + "); trust its CA in the "
-                    + "JVM trust store (-Djavax.net.ssl.trustStore=...) or with RedisIdMapConfig.Builder."
-                    + "sslSocketFactory(...), and connect by a name or address the certificate names";
-        } else if (root instanceof SSLException) {
-            why = "TLS handshake failed (" + root.getMessage() + ")"
-                    + (c.tls() ? "; is the server TLS-enabled? use redis:// for a plain server" : "");
-        } else if (refused != null) {
-            why = "cannot connect (" + refused.getMessage() + "); is the server running at that address?";
-        } else if (root instanceof SocketTimeoutException) {
-            why = "no answer within the timeout (" + root.getMessage() + ")" + (c.tls()
-                    ? "; is the server TLS-enabled? use redis:// for a plain server"
-                    : "; if the server requires TLS, use rediss://");
-        } else if (e instanceof JedisConnectionException) {
-            why = "the connection failed (" + msg + ")"
-                    + (c.tls() ? "" : "; if the server requires TLS, use rediss://");
-        } else if (e instanceof JedisDataException) {
-            why = "the server answered with an error: " + msg;
-        } else {
-            why = msg;
-        }
-        return new RedisIdMapException("Redis id map at " + server + ": " + op + " failed: " + why, e);
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable r = t;
-        while (r.getCause() != null && r.getCause() != r) {
-            r = r.getCause();
-        }
-        return r;
-    }
-
-    /** The first throwable of a type among the causes and suppressed exceptions of {@code t}. */
-    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return c;
-            }
-            for (Throwable s : c.getSuppressed()) {
-                Throwable f = find(s, type);
-                if (f != null) {
-                    return f;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "...";
     }
 
     private String where() {
-        return config.describe() + " prefix=" + config.prefix() + " namespace=" + config.namespace();
+        return keys.where();
     }
 
     private void ensureOpen() {

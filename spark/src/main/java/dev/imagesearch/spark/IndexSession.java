@@ -1,17 +1,14 @@
 package dev.imagesearch.spark;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.backend.Backends;
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
-import dev.imagesearch.milvus.MilvusIdMapper;
-import dev.imagesearch.milvus.MilvusVectorStore;
-import dev.imagesearch.redis.RedisIdMapper;
 import dev.imagesearch.store.VectorStore;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An executor's connection to the index: an {@link ImageSearch} over Milvus and the id map, built exactly as the CLI
@@ -48,7 +45,11 @@ final class IndexSession implements AutoCloseable {
         IdMapper ids = null;
         List<Embedder> embedders = List.of();
         try {
-            store = MilvusVectorStore.fromUri(s.store());
+            if (Backends.isEmbedded(s.store())) {
+                throw new IllegalArgumentException("The vector store must be on a server, e.g. milvus://HOST:PORT, "
+                        + "was '" + Backends.redact(s.store()) + "' (executors cannot share embedded files)");
+            }
+            store = Backends.vectorStore(s.store());
             ids = openIds(s.ids());
             embedders = Models.load(s.models(), s.modelDirectory(), s.onnxThreads());
             ImageSearch.Builder b = ImageSearch.builder().vectorStore(store).idMapper(ids).jpegDecoder(jpeg)
@@ -69,13 +70,12 @@ final class IndexSession implements AutoCloseable {
     }
 
     private static IdMapper openIds(String uri) {
-        String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")).toLowerCase(Locale.ROOT) : "";
-        return switch (scheme) {
-            case "redis", "rediss" -> RedisIdMapper.fromUri(uri, null);
-            case "milvus", "milvuss" -> MilvusIdMapper.fromUri(uri, null);
-            default -> throw new IllegalArgumentException("The id map must be redis://HOST:PORT or milvus://HOST:PORT, "
-                    + "was '" + uri + "' (an embedded id map cannot be shared by executors)");
-        };
+        if (Backends.isEmbedded(uri)) {
+            throw new IllegalArgumentException("The id map must be on a server, e.g. redis://HOST:PORT or "
+                    + "milvus://HOST:PORT, was '" + Backends.redact(uri) + "' (an embedded id map cannot be shared by "
+                    + "executors)");
+        }
+        return Backends.idMapper(uri);
     }
 
     private static void closeQuietly(AutoCloseable c, RuntimeException failure) {

@@ -21,10 +21,14 @@ public class ImageSearchProperties {
     private List<String> additionalModels = new ArrayList<>();
     /** Where models are looked up by name; default ~/.cache/imagesearch/models (or IMAGESEARCH_CACHE). */
     private Path modelDirectory;
-    /** Vector store: "embedded" or milvus://HOST:PORT[?token=..&db=..&index=..] (needs imagesearch-milvus-store). */
+    /**
+     * Vector store: "embedded" or a backend URI (core's Backends), e.g. milvus://HOST:PORT[/DB][?token=..&index=..]
+     * (needs imagesearch-milvus-store).
+     */
     private String storeUri = "embedded";
     /**
-     * Id map: "embedded", redis://HOST:PORT[?namespace=NS] (needs imagesearch-redis-idmap) or milvus://HOST:PORT.
+     * Id map: "embedded" or a backend URI (core's Backends), e.g. redis://HOST:PORT[?namespace=NS] (needs
+     * imagesearch-redis-idmap) or milvus://HOST:PORT[?namespace=NS].
      */
     private String idsUri = "embedded";
 
