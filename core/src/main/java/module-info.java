@@ -23,6 +23,7 @@ module dev.imagesearch.core {
     exports dev.imagesearch.fusion;
     exports dev.imagesearch.hash;
     exports dev.imagesearch.idmap;
+    exports dev.imagesearch.query;
     exports dev.imagesearch.image;
     exports dev.imagesearch.search;
     exports dev.imagesearch.store;

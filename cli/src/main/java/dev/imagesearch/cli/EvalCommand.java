@@ -43,71 +43,6 @@ final class EvalCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "a data set kind is required: labelled or neardup");
     }
 
-    /** Options shared by both evaluations. */
-    static final class Common {
-        @Option(names = "--data", paramLabel = "DIR",
-                description = "Where the data set is indexed (embeddings are cached there; default: DIR-index next "
-                        + "to the data set).")
-        Path data;
-
-        @Option(names = "--fusions", paramLabel = "F,...", split = ",", defaultValue = "rrf,minmax,zscore",
-                description = "Fusions to evaluate with several models (default: ${DEFAULT-VALUE}).")
-        List<String> fusions;
-
-        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-                description = "table or json (default: ${DEFAULT-VALUE}).")
-        OutputFormat format;
-
-        @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
-                description = "Indexing progress on stderr: auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
-        Progress.Mode progress;
-
-        @Option(names = "--precision", paramLabel = "P", defaultValue = "${env:IMAGESEARCH_PRECISION:-float32}",
-                description = "float32 (default) or float16: how the cached index is held while searching (the "
-                        + "files keep full precision, so both read the same embeddings); env IMAGESEARCH_PRECISION.")
-        String precision;
-
-        @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",
-                description = "Per-model weights applied to every fusion evaluated (default 1 each).")
-        Map<String, Double> weights;
-
-        /** The fusions to evaluate, with the weights; a weight for a model that is not evaluated is refused. */
-        List<Fusion> fusionList(List<String> models) {
-            if (weights != null) {
-                for (String named : weights.keySet()) {
-                    if (!models.contains(named)) {
-                        throw CliException.usage("--weights names model '" + named + "', which is not among "
-                                + models);
-                    }
-                }
-            }
-            List<Fusion> out = new ArrayList<>();
-            for (String f : fusions) {
-                try {
-                    Fusion.Builder b = Fusion.parse(f);
-                    if (weights != null) {
-                        weights.forEach(b::weight);
-                    }
-                    out.add(b.build());
-                } catch (IllegalArgumentException e) {
-                    throw CliException.usage("--fusions/--weights: " + e.getMessage());
-                }
-            }
-            return out;
-        }
-
-        StoreOptions store(Path dataSet, String part) {
-            StoreOptions s = new StoreOptions();
-            Path base = data != null ? data
-                    : dataSet.toAbsolutePath().normalize().resolveSibling(dataSet.getFileName() + "-index");
-            s.data = part == null ? base : base.resolve(part);
-            s.store = "embedded";
-            s.ids = "embedded";
-            s.precision = precision;
-            return s;
-        }
-    }
-
     static void requireDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw CliException.usage((Files.exists(dir) ? "not a directory: " : "no such directory: ") + dir
@@ -116,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Indexes files (only what is missing), reporting failures on stderr. */
-    static void index(ImageSearch search, List<Path> files, String what, Common common, PrintWriter err) {
+    static void index(ImageSearch search, List<Path> files, String what, EvalOptions common, PrintWriter err) {
         err.println("imagesearch: indexing " + files.size() + " " + what + " with "
                 + ImageSearchCli.modelNames(search) + " (cached: only missing embeddings are computed)");
         err.flush();
@@ -143,11 +78,11 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static void printMethods(PrintWriter out, List<MethodScores> methods, List<String> metrics, List<String> heads) {
-        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-40s %7s", "method", "queries"));
+        StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-60s %7s", "method", "queries"));
         heads.forEach(x -> h.append(String.format(Locale.ROOT, " %9s", x)));
         out.println(h);
         for (MethodScores s : methods) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-40s %7d",
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-60s %7d",
                     s.fused() ? "fusion " + s.method() : s.method(), s.queries()));
             for (String m : metrics) {
                 line.append(String.format(Locale.ROOT, " %9.4f", s.get(m)));
@@ -180,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelAndDecoderOptions model;
 
         @Mixin
-        Common common;
+        EvalOptions common;
 
         @JsonPropertyOrder({"dataset", "images", "labels", "k", "methods", "missing", "notIndexed"})
         record Output(String dataset, int images, int labels, int k, List<MethodJson> methods,
@@ -202,7 +137,8 @@ final class EvalCommand implements Callable<Integer> {
                     throw CliException.usage("no images under " + dir);
                 }
                 index(search, files, "images", common, err);
-                r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).build().run();
+                r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).subsetSizes(common.subsets)
+                        .queryExpansion(common.expansion()).build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (common.format == OutputFormat.JSON) {
@@ -249,7 +185,7 @@ final class EvalCommand implements Callable<Integer> {
         ModelAndDecoderOptions model;
 
         @Mixin
-        Common common;
+        EvalOptions common;
 
         @JsonPropertyOrder({"dataset", "originals", "queries", "distractors", "methods", "perTransform",
                 "thresholds", "skipped"})
@@ -276,7 +212,7 @@ final class EvalCommand implements Callable<Integer> {
                 index(queryIndex, queries.stream().map(NearDuplicateEvaluation.Query::file).toList(), "queries",
                         common, err);
                 NearDuplicateEvaluation.Builder b = NearDuplicateEvaluation.builder(originals, queryIndex, queries)
-                        .fusions(fusions);
+                        .fusions(fusions).subsetSizes(common.subsets).queryExpansion(common.expansion());
                 if (thresholds != null) {
                     thresholds.forEach(b::threshold);
                 }
@@ -309,7 +245,8 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "neardup: %s: %d originals, %d transformed queries, %d distractors%n",
                         dir.toAbsolutePath().normalize(), r.originals(), r.queries(), r.distractors());
                 printMethods(out, r.methods(), List.of(NearDuplicateEvaluation.R1, NearDuplicateEvaluation.R5,
-                        NearDuplicateEvaluation.MRR), List.of("recall@1", "recall@5", "MRR"));
+                        NearDuplicateEvaluation.MRR, NearDuplicateEvaluation.UAP), List.of("recall@1", "recall@5", "MRR",
+                        "uAP"));
                 out.println();
                 out.println("recall@1 per transform");
                 List<String> methods = r.methods().stream().map(MethodScores::method).toList();

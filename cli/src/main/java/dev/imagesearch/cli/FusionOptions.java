@@ -19,8 +19,9 @@ public final class FusionOptions {
     String fusion;
 
     @Option(names = "--weights", paramLabel = "MODEL=W", split = ",",
-            description = "Per-model fusion weights, e.g. efficientnet-lite0=2,mobilenet-v2-nsfwjs=1 (default 1 "
-                    + "each).")
+            description = "Per-model fusion weights, e.g. efficientnet-lite0=2,mobilenet-v2-nsfwjs=1 (default: from "
+                    + "each model's measured quality, quality.map10 in its model.properties: (q/q_best)^3; 1 each "
+                    + "when a model has none).")
     Map<String, Double> weights;
 
     /** The fusion for the models of {@code search}. */

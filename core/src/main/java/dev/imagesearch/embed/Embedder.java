@@ -2,6 +2,7 @@ package dev.imagesearch.embed;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -61,6 +62,14 @@ public interface Embedder extends AutoCloseable {
      */
     default int minimumInputSide() {
         return 0;
+    }
+
+    /**
+     * The model's metadata (for an ONNX model: every key of its {@code model.properties}), e.g. the quality prior
+     * {@code quality.map10} that default fusion weights come from. Default: none.
+     */
+    default Map<String, String> properties() {
+        return Map.of();
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.ModelResults;
+import dev.imagesearch.query.QueryExpansion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,12 +37,16 @@ public final class LabelledEvaluation {
     private final Path root;
     private final int k;
     private final List<Fusion> fusions;
+    private final List<List<String>> subsets;
+    private final QueryExpansion expansion;
 
     private LabelledEvaluation(Builder b) {
         this.search = b.search;
         this.root = b.root.toAbsolutePath().normalize();
         this.k = b.k;
-        this.fusions = List.copyOf(b.fusions);
+        this.fusions = Subsets.withPriors(b.fusions, search.models());
+        this.subsets = Subsets.of(search.models().stream().map(IndexedModel::name).toList(), b.subsetSizes);
+        this.expansion = b.expansion;
     }
 
     public static Builder builder(ImageSearch search, Path root) {
@@ -98,6 +103,7 @@ public final class LabelledEvaluation {
         MeanAccumulator acc = new MeanAccumulator();
         search.models().forEach(m -> acc.declare(m.name(), false));
         fusions.forEach(f -> acc.declare(f.name(), true));
+        subsets.forEach(sub -> fusions.forEach(f -> acc.declare(Subsets.name(f, sub), true)));
         Map<String, Integer> missing = new LinkedHashMap<>();
         int depth = fusions.stream().mapToInt(f -> f.depth(k)).max().orElse(k);
         for (Map.Entry<Long, String> q : queries.entrySet()) {
@@ -113,6 +119,11 @@ public final class LabelledEvaluation {
                 }
                 List<Match> hits = new ArrayList<>(search.similar(m, v.get(), depth + 1));
                 hits.removeIf(h -> h.id() == id);
+                if (expansion != null) {
+                    hits = new ArrayList<>(expansion.search(v.get(), hits, x -> m.collection().vector(x),
+                            (qv, n) -> search.similar(m, qv, n), depth + 1));
+                    hits.removeIf(h -> h.id() == id);
+                }
                 ModelResults r = new ModelResults(m.name(), m.collection().spec().metric(),
                         hits.subList(0, Math.min(depth, hits.size())));
                 lists.add(r);
@@ -126,6 +137,11 @@ public final class LabelledEvaluation {
                 List<FusedMatch> fused = f.fuse(lists, k);
                 acc.add(f.name(), true, metrics(relevance(fused.stream().map(FusedMatch::location).toList(),
                         labelOf, label), relevantTotal));
+                for (List<String> sub : subsets) {
+                    List<FusedMatch> part = f.fuse(Subsets.select(lists, sub), k);
+                    acc.add(Subsets.name(f, sub), true, metrics(relevance(part.stream().map(FusedMatch::location)
+                            .toList(), labelOf, label), relevantTotal));
+                }
             }
         }
         return new Report(root, queries.size(), perLabel.size(), k, acc.means(), missing, notIndexed);
@@ -154,6 +170,8 @@ public final class LabelledEvaluation {
         private int k = 10;
         private List<Fusion> fusions = List.of(Fusion.rrf(), Fusion.weighted(),
                 Fusion.builder(Fusion.Method.WEIGHTED).normalization(Fusion.Normalization.Z_SCORE).build());
+        private List<Integer> subsetSizes = List.of();
+        private QueryExpansion expansion;
 
         private Builder(ImageSearch search, Path root) {
             this.search = Objects.requireNonNull(search, "search");
@@ -171,10 +189,25 @@ public final class LabelledEvaluation {
 
         /**
          * Fusions to evaluate (only meaningful with 2+ models; ignored with one). Default: rrf, minmax, zscore
-         * with equal weights.
+         * with the default weights. A fusion without priors gets those of the index's models.
          */
         public Builder fusions(List<Fusion> fusions) {
             this.fusions = List.copyOf(fusions);
+            return this;
+        }
+
+        /**
+         * Also evaluate every fusion over every subset of the models of these sizes (each smaller than the number of
+         * models), reported as {@code "<fusion> <model>+<model>..."}. Default: none.
+         */
+        public Builder subsetSizes(List<Integer> sizes) {
+            this.subsetSizes = List.copyOf(sizes);
+            return this;
+        }
+
+        /** Query expansion applied to every model's search (then fused). Default: none. */
+        public Builder queryExpansion(QueryExpansion expansion) {
+            this.expansion = expansion;
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.ModelResults;
 import dev.imagesearch.idmap.ImageRecord;
+import dev.imagesearch.query.QueryExpansion;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,12 @@ public final class NearDuplicateEvaluation {
     public static final String R1 = "recall@1";
     public static final String R5 = "recall@5";
     public static final String MRR = "MRR";
+    /**
+     * Micro average precision over the top-1 of every query, distractors included
+     * ({@link RetrievalMetrics#microAveragePrecision}): whether one threshold on the score separates right top-1s
+     * from wrong ones and from distractors.
+     */
+    public static final String UAP = "uAP";
 
     /**
      * One query.
@@ -97,6 +104,8 @@ public final class NearDuplicateEvaluation {
     private final List<Query> queries;
     private final List<Fusion> fusions;
     private final Map<String, Double> thresholds;
+    private final List<List<String>> subsets;
+    private final QueryExpansion expansion;
 
     private NearDuplicateEvaluation(Builder b) {
         for (IndexedModel m : b.originals.models()) {
@@ -109,7 +118,11 @@ public final class NearDuplicateEvaluation {
         this.originals = b.originals;
         this.queryIndex = b.queryIndex;
         this.queries = List.copyOf(b.queries);
-        this.fusions = originals.models().size() < 2 ? List.of() : List.copyOf(b.fusions);
+        this.fusions = originals.models().size() < 2 ? List.of()
+                : Subsets.withPriors(b.fusions, originals.models());
+        this.subsets = Subsets.of(originals.models().stream().map(IndexedModel::name).toList(),
+                b.subsetSizes);
+        this.expansion = b.expansion;
         this.thresholds = Map.copyOf(b.thresholds);
     }
 
@@ -121,6 +134,8 @@ public final class NearDuplicateEvaluation {
         MeanAccumulator all = new MeanAccumulator();
         originals.models().forEach(m -> all.declare(m.name(), false));
         fusions.forEach(f -> all.declare(f.name(), true));
+        subsets.forEach(sub -> fusions.forEach(f -> all.declare(Subsets.name(f, sub), true)));
+        Map<String, List<double[]>> top1 = new LinkedHashMap<>(); // method → {score, 1 if right} per query
         Map<String, MeanAccumulator> byTransform = new LinkedHashMap<>();
         Map<String, List<Double>> trueTop1 = new HashMap<>();
         Map<String, List<Double>> positiveTop1 = new HashMap<>(); // top-1 score of every copy query, right or not
@@ -151,12 +166,26 @@ public final class NearDuplicateEvaluation {
                 if (v.isEmpty()) {
                     break;
                 }
-                lists.add(new ModelResults(m.name(), m.collection().spec().metric(),
-                        originals.similar(m, v.get(), depth)));
+                List<Match> hits = originals.similar(m, v.get(), depth);
+                if (expansion != null) {
+                    hits = expansion.search(v.get(), hits, x -> m.collection().vector(x),
+                            (qv, n) -> originals.similar(m, qv, n), depth);
+                }
+                lists.add(new ModelResults(m.name(), m.collection().spec().metric(), hits));
             }
             if (lists.size() < originals.models().size()) {
                 skipped.add(q.file() + ": a model has no vector for it (see the index report)");
                 continue;
+            }
+            for (ModelResults r : lists) {
+                addTop1(top1, r.model(), r.matches().isEmpty() ? null : r.matches().get(0).score(),
+                        !r.matches().isEmpty() && r.matches().get(0).id() == target);
+            }
+            for (Fusion f : fusions) {
+                addTop1(top1, f.name(), f.fuse(lists, 1), target);
+                for (List<String> sub : subsets) {
+                    addTop1(top1, Subsets.name(f, sub), f.fuse(Subsets.select(lists, sub), 1), target);
+                }
             }
             if (q.distractor()) {
                 distractors++;
@@ -189,6 +218,11 @@ public final class NearDuplicateEvaluation {
                 Map<String, Double> m = metrics(rankOf(fused.stream().map(FusedMatch::id).toList(), target));
                 all.add(f.name(), true, m);
                 tr.add(f.name(), true, m);
+                for (List<String> sub : subsets) {
+                    List<FusedMatch> part = f.fuse(Subsets.select(lists, sub), depth);
+                    all.add(Subsets.name(f, sub), true,
+                            metrics(rankOf(part.stream().map(FusedMatch::id).toList(), target)));
+                }
             }
         }
         Map<String, Map<String, Double>> perTransform = new LinkedHashMap<>();
@@ -204,7 +238,37 @@ public final class NearDuplicateEvaluation {
                     positiveRight.getOrDefault(m.name(), List.of()), trueTop1.getOrDefault(m.name(), List.of()),
                     distractorTop1.getOrDefault(m.name(), List.of()), copies));
         }
-        return new Report(originals.count(), copies, distractors, all.means(), perTransform, stats, skipped);
+        List<MethodScores> methods = new ArrayList<>();
+        for (MethodScores ms : all.means()) {
+            Map<String, Double> m = new LinkedHashMap<>(ms.metrics());
+            m.put(UAP, uap(top1.getOrDefault(ms.method(), List.of()), copies));
+            methods.add(new MethodScores(ms.method(), ms.fused(), ms.queries(), m));
+        }
+        return new Report(originals.count(), copies, distractors, methods, perTransform, stats, skipped);
+    }
+
+    private static void addTop1(Map<String, List<double[]>> top1, String method, Float score, boolean right) {
+        if (score != null) {
+            top1.computeIfAbsent(method, x -> new ArrayList<>()).add(new double[] {score, right ? 1 : 0});
+        }
+    }
+
+    private static void addTop1(Map<String, List<double[]>> top1, String method, List<FusedMatch> fused,
+                                long target) {
+        if (!fused.isEmpty()) {
+            top1.computeIfAbsent(method, x -> new ArrayList<>())
+                    .add(new double[] {fused.get(0).score(), fused.get(0).id() == target ? 1 : 0});
+        }
+    }
+
+    private static double uap(List<double[]> predictions, int copies) {
+        double[] scores = new double[predictions.size()];
+        boolean[] right = new boolean[predictions.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = predictions.get(i)[0];
+            right[i] = predictions.get(i)[1] == 1;
+        }
+        return RetrievalMetrics.microAveragePrecision(scores, right, copies);
     }
 
     static ThresholdStats thresholdStats(String model, double t, List<Double> top1, List<Boolean> right,
@@ -268,6 +332,8 @@ public final class NearDuplicateEvaluation {
         private List<Fusion> fusions = List.of(Fusion.rrf(), Fusion.weighted(),
                 Fusion.builder(Fusion.Method.WEIGHTED).normalization(Fusion.Normalization.Z_SCORE).build());
         private final Map<String, Double> thresholds = new HashMap<>();
+        private List<Integer> subsetSizes = List.of();
+        private QueryExpansion expansion;
 
         private Builder(ImageSearch originals, ImageSearch queryIndex, List<Query> queries) {
             this.originals = Objects.requireNonNull(originals, "originals");
@@ -284,6 +350,21 @@ public final class NearDuplicateEvaluation {
         /** The duplicate threshold to evaluate for a model. Default: {@link DuplicateFinder#defaultThreshold}. */
         public Builder threshold(String model, double threshold) {
             thresholds.put(model, threshold);
+            return this;
+        }
+
+        /**
+         * Also evaluate every fusion over every subset of the models of these sizes (each smaller than the number of
+         * models), reported as {@code "<fusion> <model>+<model>..."}. Default: none.
+         */
+        public Builder subsetSizes(List<Integer> sizes) {
+            this.subsetSizes = List.copyOf(sizes);
+            return this;
+        }
+
+        /** Query expansion applied to every model's search of the originals (then fused). Default: none. */
+        public Builder queryExpansion(QueryExpansion expansion) {
+            this.expansion = expansion;
             return this;
         }
 

@@ -61,6 +61,47 @@ public final class RetrievalMetrics {
         return rank == 0 ? 0 : 1.0 / rank;
     }
 
+    /**
+     * Micro average precision (uAP, as in copy detection): every prediction of every query is pooled and sorted by
+     * score, best first; uAP is the mean of the precision at each correct prediction over {@code positives}, the
+     * number of queries that have a right answer. A query whose right answer is never predicted lowers it, and so
+     * does every wrong prediction (a distractor's top-1 included) that scores above a right one. Ties are broken
+     * pessimistically (wrong first).
+     *
+     * @param scores    one score per prediction (higher = more confident)
+     * @param correct   whether each prediction is right
+     * @param positives queries with a right answer, &gt;= the number of correct predictions
+     */
+    public static double microAveragePrecision(double[] scores, boolean[] correct, int positives) {
+        if (scores.length != correct.length) {
+            throw new IllegalArgumentException("scores and correct differ in length: " + scores.length + " vs "
+                    + correct.length);
+        }
+        Integer[] order = new Integer[scores.length];
+        int right = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            right += correct[i] ? 1 : 0;
+        }
+        if (positives < right) {
+            throw new IllegalArgumentException("positives (" + positives + ") < correct predictions (" + right + ")");
+        }
+        if (positives == 0) {
+            return 0;
+        }
+        java.util.Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a])
+                : Boolean.compare(correct[a], correct[b]));
+        double sum = 0;
+        int hits = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (correct[order[i]]) {
+                hits++;
+                sum += (double) hits / (i + 1);
+            }
+        }
+        return sum / positives;
+    }
+
     private static void checkK(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, was " + k);

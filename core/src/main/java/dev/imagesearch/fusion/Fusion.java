@@ -32,7 +32,14 @@ import java.util.Objects;
  *       For a lower-is-better metric (L2) the sign is flipped first, so a higher normalised score is always
  *       closer.</li>
  * </ul>
- * Weights default to 1 for every model. Every model contributes its top {@link #candidates()} results (default
+ * <h2>Weights</h2>
+ * Weights set with {@link Builder#weight} are used as given (a model not named weighs 1). Without any, the weights
+ * come from the models' quality priors ({@link QualityPriors}: {@code w = (q / q_best)^γ}, γ =
+ * {@link Builder#priorExponent}, default {@value #DEFAULT_PRIOR_EXPONENT}), attached with {@link #withPriors} —
+ * {@link MultiModelSearch} and the evaluations attach the priors of the index's models — and every model weighs 1
+ * when a fused model has no prior. A model of weight 0 is left out: it adds no candidates and breaks no ties (its ranks
+ * of the others' candidates are still reported), and when one model is left, the fused list is its list with its own
+ * scores. Every model contributes its top {@link #candidates()} results (default
  * {@value #DEFAULT_CANDIDATES}, and never fewer than {@code k}): an image outside one model's candidates is
  * treated as not returned by it. Ties are broken by the best single-model rank, then by id, so the order is
  * deterministic.
@@ -51,18 +58,61 @@ public final class Fusion {
     /** Default number of candidates taken from each model. */
     public static final int DEFAULT_CANDIDATES = 50;
 
+    /**
+     * Default γ of the prior rule {@code w = (q / q_best)^γ}: chosen from the measurements of every pair and triple
+     * of the provisioned models in docs/EVALUATION.md.
+     */
+    public static final double DEFAULT_PRIOR_EXPONENT = 3;
+
     private final Method method;
     private final int rrfK;
     private final Normalization normalization;
     private final Map<String, Double> weights;
     private final int candidates;
+    private final double priorExponent;
+    private final Map<String, Double> priors;
+    private final Builder source; // a private copy, to rebuild with other priors
 
-    private Fusion(Builder b) {
+    private Fusion(Builder b, Map<String, Double> priors) {
         this.method = b.method;
         this.rrfK = b.rrfK;
         this.normalization = b.normalization;
         this.weights = Collections.unmodifiableMap(new LinkedHashMap<>(b.weights));
         this.candidates = b.candidates;
+        this.priorExponent = b.priorExponent;
+        this.priors = Collections.unmodifiableMap(new LinkedHashMap<>(priors));
+        this.source = b;
+    }
+
+    /**
+     * This fusion with the models' quality priors (model name → mAP@10, see {@link QualityPriors}), which give the
+     * weights when none were set explicitly. Replaces any priors attached before.
+     */
+    public Fusion withPriors(Map<String, Double> priors) {
+        return new Fusion(source, Objects.requireNonNull(priors, "priors"));
+    }
+
+    /** The quality priors attached by {@link #withPriors} (empty by default). */
+    public Map<String, Double> priors() {
+        return priors;
+    }
+
+    /** γ of the prior rule; 0 means equal weights. */
+    public double priorExponent() {
+        return priorExponent;
+    }
+
+    /**
+     * The weight each of {@code models} gets when they are fused together: the explicit weights if any were set
+     * (others 1), else the priors' rule, else 1.
+     */
+    public Map<String, Double> effectiveWeights(List<String> models) {
+        if (!weights.isEmpty() || priorExponent == 0) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            models.forEach(m -> out.put(m, weights.getOrDefault(m, 1.0)));
+            return out;
+        }
+        return QualityPriors.weights(priors, models, priorExponent);
     }
 
     /** Reciprocal rank fusion with every default (k = 60, equal weights). */
@@ -123,7 +173,7 @@ public final class Fusion {
         return weights;
     }
 
-    /** The weight of a model (1 unless set). */
+    /** The explicitly set weight of a model (1 unless set); see {@link #effectiveWeights} for what fusing uses. */
     public double weight(String model) {
         return weights.getOrDefault(model, 1.0);
     }
@@ -144,7 +194,9 @@ public final class Fusion {
             case WEIGHTED -> normalization == Normalization.MIN_MAX ? "minmax" : "zscore";
         };
         if (weights.isEmpty()) {
-            return base;
+            return priorExponent == DEFAULT_PRIOR_EXPONENT ? base
+                    : priorExponent == 0 ? base + "[equal]" : base + "[prior^" + (priorExponent == Math.rint(priorExponent)
+                    ? String.valueOf((long) priorExponent) : String.valueOf(priorExponent)) + "]";
         }
         StringBuilder b = new StringBuilder(base).append('[');
         weights.forEach((m, w) -> b.append(b.charAt(b.length() - 1) == '[' ? "" : ",").append(m).append('=')
@@ -166,40 +218,64 @@ public final class Fusion {
     public List<FusedMatch> fuse(List<ModelResults> results, int k) {
         SearchArguments.checkK(k);
         Objects.requireNonNull(results, "results");
-        // 1. the union of the candidates, with each model's rank
+        Map<String, Double> w8 = effectiveWeights(results.stream().map(ModelResults::model).toList());
+        boolean anyWeighted = w8.values().stream().anyMatch(w -> w > 0);
+        // 1. the union of the candidates, with each model's rank; a model of weight 0 is left out (it adds no
+        // candidates and breaks no ties; its ranks of the others' candidates are still reported)
         Map<Long, Acc> acc = new LinkedHashMap<>();
         List<double[]> normalised = new ArrayList<>(results.size());
         for (ModelResults r : results) {
-            List<Match> list = r.top(depth(k));
-            normalised.add(method == Method.WEIGHTED ? normalise(list, r.metric().higherIsBetter()) : null);
-            for (int i = 0; i < list.size(); i++) {
-                Match m = list.get(i);
-                Acc a = acc.computeIfAbsent(m.id(), id -> new Acc(m));
-                // putIfAbsent: a store never returns an id twice, but a hand-made list might
-                a.perModel.putIfAbsent(r.model(), new FusedMatch.ModelHit(i + 1, m.score()));
-                a.bestRank = Math.min(a.bestRank, i + 1);
+            normalised.add(method == Method.WEIGHTED ? Scores.normalise(r.top(depth(k)), r.metric().higherIsBetter(), normalization)
+                    : null);
+        }
+        for (boolean leftOut : new boolean[] {false, true}) {
+            for (ModelResults r : results) {
+                if (leftOut != (anyWeighted && w8.get(r.model()) == 0)) {
+                    continue;
+                }
+                List<Match> list = r.top(depth(k));
+                for (int i = 0; i < list.size(); i++) {
+                    Match m = list.get(i);
+                    Acc a = leftOut ? acc.get(m.id()) : acc.computeIfAbsent(m.id(), id -> new Acc(m));
+                    if (a == null) {
+                        continue;
+                    }
+                    // putIfAbsent: a store never returns an id twice, but a hand-made list might
+                    a.perModel.putIfAbsent(r.model(), new FusedMatch.ModelHit(i + 1, m.score()));
+                    if (!leftOut) {
+                        a.bestRank = Math.min(a.bestRank, i + 1);
+                    }
+                }
             }
         }
         // 2. fused scores
+        List<ModelResults> voters = results.stream().filter(r -> !anyWeighted || w8.get(r.model()) > 0).toList();
+        ModelResults sole = results.size() > 1 && voters.size() == 1 ? voters.get(0) : null;
         double weightSum = 0;
         for (ModelResults r : results) {
-            weightSum += weight(r.model());
+            weightSum += w8.get(r.model());
         }
         for (Acc a : acc.values()) {
             for (int m = 0; m < results.size(); m++) {
                 String model = results.get(m).model();
-                double w = weight(model);
+                double w = w8.get(model);
                 FusedMatch.ModelHit hit = a.perModel.get(model);
                 if (method == Method.RRF) {
                     a.score += hit == null ? 0 : w / (rrfK + hit.rank());
                 } else {
                     double[] norm = normalised.get(m);
-                    double absent = normalization == Normalization.MIN_MAX || norm.length == 0 ? 0 : min(norm);
+                    double absent = normalization == Normalization.MIN_MAX || norm.length == 0 ? 0 : Scores.min(norm);
                     a.score += w * (hit == null ? absent : norm[hit.rank() - 1]);
                 }
             }
             if (method == Method.WEIGHTED && weightSum > 0) {
                 a.score /= weightSum;
+            }
+            if (sole != null) {
+                // one voter: its list as it is, with its own scores (comparable across queries, unlike z-scores
+                // or min-max values over one candidate list); higher is closer
+                FusedMatch.ModelHit hit = a.perModel.get(sole.model());
+                a.score = sole.metric().higherIsBetter() ? hit.score() : -hit.score();
             }
         }
         List<Acc> all = new ArrayList<>(acc.values());
@@ -215,54 +291,6 @@ public final class Fusion {
                     a.perModel));
         }
         return out;
-    }
-
-    private double[] normalise(List<Match> list, boolean higherIsBetter) {
-        double[] s = new double[list.size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = higherIsBetter ? list.get(i).score() : -list.get(i).score();
-        }
-        if (s.length == 0) {
-            return s;
-        }
-        if (normalization == Normalization.MIN_MAX) {
-            double lo = min(s);
-            double hi = max(s);
-            for (int i = 0; i < s.length; i++) {
-                s[i] = hi > lo ? (s[i] - lo) / (hi - lo) : 1.0;
-            }
-        } else {
-            double mean = 0;
-            for (double v : s) {
-                mean += v;
-            }
-            mean /= s.length;
-            double var = 0;
-            for (double v : s) {
-                var += (v - mean) * (v - mean);
-            }
-            double sd = Math.sqrt(var / s.length);
-            for (int i = 0; i < s.length; i++) {
-                s[i] = sd > 0 ? (s[i] - mean) / sd : 0.0;
-            }
-        }
-        return s;
-    }
-
-    private static double min(double[] a) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double v : a) {
-            m = Math.min(m, v);
-        }
-        return m;
-    }
-
-    private static double max(double[] a) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : a) {
-            m = Math.max(m, v);
-        }
-        return m;
     }
 
     private static final class Acc {
@@ -283,6 +311,7 @@ public final class Fusion {
         private Normalization normalization = Normalization.MIN_MAX;
         private final Map<String, Double> weights = new LinkedHashMap<>();
         private int candidates = DEFAULT_CANDIDATES;
+        private double priorExponent = DEFAULT_PRIOR_EXPONENT;
 
         private Builder(Method method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -322,8 +351,30 @@ public final class Fusion {
             return this;
         }
 
+        /**
+         * γ of the prior rule {@code w = (q / q_best)^γ} used when no weight is set, finite and &gt;= 0; 0 gives
+         * equal weights. Default {@value #DEFAULT_PRIOR_EXPONENT}.
+         */
+        public Builder priorExponent(double exponent) {
+            if (!(exponent >= 0) || Double.isInfinite(exponent)) {
+                throw new IllegalArgumentException("prior exponent must be finite and >= 0, was " + exponent);
+            }
+            this.priorExponent = exponent;
+            return this;
+        }
+
         public Fusion build() {
-            return new Fusion(this);
+            return new Fusion(copy(), Map.of());
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(method);
+            b.rrfK = rrfK;
+            b.normalization = normalization;
+            b.weights.putAll(weights);
+            b.candidates = candidates;
+            b.priorExponent = priorExponent;
+            return b;
         }
     }
 }

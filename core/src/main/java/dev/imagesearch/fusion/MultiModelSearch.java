@@ -1,6 +1,7 @@
 package dev.imagesearch.fusion;
 
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.query.QueryExpansion;
 import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.search.SimilaritySearch;
@@ -15,7 +16,9 @@ import java.util.Objects;
 /**
  * Searches with every model of an index ({@link SimilaritySearch}) and fuses the lists. A model that fails on the query image is
  * left out and reported in {@link MultiModelResult#failures()}; the others still answer. Only when every model
- * fails is it an error.
+ * fails is it an error. A fusion without quality priors gets those of the index's models ({@link QualityPriors}),
+ * which weigh the models when no weight was set. A model whose metadata has {@value #QUERY_EXPANSION_KEY} searches
+ * with query expansion.
  */
 public final class MultiModelSearch {
 
@@ -32,6 +35,9 @@ public final class MultiModelSearch {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(fusion, "fusion");
         SearchArguments.checkK(k);
+        if (fusion.priors().isEmpty()) {
+            fusion = fusion.withPriors(QualityPriors.of(search.models())); // the default weights
+        }
         BufferedImage rgb = RgbImages.toRgb(image); // once for every model
         List<ModelResults> perModel = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
@@ -44,6 +50,12 @@ public final class MultiModelSearch {
                 continue;
             }
             List<Match> matches = k == 0 ? List.of() : search.similar(m, vector, fusion.depth(k));
+            QueryExpansion qe = expansion(m);
+            if (qe != null && !matches.isEmpty()) {
+                float[] q = vector;
+                matches = qe.search(q, matches, id -> m.collection().vector(id), (v, n) -> search.similar(m, v, n),
+                        fusion.depth(k));
+            }
             perModel.add(new ModelResults(m.name(), m.collection().spec().metric(), matches));
         }
         if (perModel.isEmpty()) {
@@ -51,4 +63,27 @@ public final class MultiModelSearch {
         }
         return new MultiModelResult(perModel, fusion.fuse(perModel, k), fusion, failures);
     }
+
+    /**
+     * The query expansion a model's metadata asks for ({@value #QUERY_EXPANSION_KEY}{@code =N} or {@code N:ALPHA},
+     * see {@link QueryExpansion#parse}), or null. Off unless set: the scores then measure closeness to the expanded
+     * query, not to the image (docs/EVALUATION.md).
+     *
+     * @throws IllegalArgumentException naming the model when the value is malformed
+     */
+    static QueryExpansion expansion(IndexedModel m) {
+        String v = m.embedder().properties().get(QUERY_EXPANSION_KEY);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return QueryExpansion.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Model " + m.name() + ": " + QUERY_EXPANSION_KEY + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The model metadata key that turns on query expansion for {@link #search}. */
+    public static final String QUERY_EXPANSION_KEY = "query.expansion";
 }

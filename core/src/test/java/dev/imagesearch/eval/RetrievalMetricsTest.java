@@ -36,4 +36,24 @@ class RetrievalMetricsTest {
         assertThatThrownBy(() -> RetrievalMetrics.precisionAt(r, 0)).hasMessageContaining("k must be >= 1");
         assertThatThrownBy(() -> RetrievalMetrics.reciprocalRank(-1)).hasMessageContaining("-1");
     }
+
+    @Test
+    void microAveragePrecisionPoolsEveryQuerysPredictionByScore() {
+        // sorted: 0.9 right, 0.8 wrong (a distractor), 0.7 right; 3 queries have a right answer (one never found)
+        // AP = (1/1 + 2/3) / 3
+        double uap = RetrievalMetrics.microAveragePrecision(new double[] {0.7, 0.9, 0.8},
+                new boolean[] {true, true, false}, 3);
+        assertThat(uap).isCloseTo((1 + 2.0 / 3) / 3, within(1e-12));
+        // every right prediction above every wrong one, all found: 1
+        assertThat(RetrievalMetrics.microAveragePrecision(new double[] {0.9, 0.8, 0.1},
+                new boolean[] {true, true, false}, 2)).isEqualTo(1.0);
+        // a tie between right and wrong counts the wrong one first
+        assertThat(RetrievalMetrics.microAveragePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false}, 1))
+                .isEqualTo(0.5);
+        assertThat(RetrievalMetrics.microAveragePrecision(new double[0], new boolean[0], 0)).isZero();
+        assertThatThrownBy(() -> RetrievalMetrics.microAveragePrecision(new double[] {1}, new boolean[] {true}, 0))
+                .hasMessageContaining("positives (0) < correct predictions (1)");
+        assertThatThrownBy(() -> RetrievalMetrics.microAveragePrecision(new double[] {1}, new boolean[0], 1))
+                .hasMessageContaining("differ in length");
+    }
 }

@@ -40,6 +40,7 @@ public final class OnnxEmbedder implements Embedder {
     private final EmbeddingHead head;
     private final BatchRunner runner;
     private final ModelInfo info;
+    private final boolean flipAverage;
     private final Optional<ModelDescriptor> descriptor;
 
     private OnnxEmbedder(Builder b) {
@@ -51,6 +52,7 @@ public final class OnnxEmbedder implements Embedder {
         this.model = OnnxModel.load(new OnnxModel.Settings(b.modelFile, b.pipeline, b.expectedSha256,
                 b.intraOpThreads, b.spinning));
         this.name = b.name != null ? b.name : defaultName(b.modelFile);
+        this.flipAverage = b.flipAverage;
         this.descriptor = Optional.ofNullable(b.descriptor);
         this.runner = new BatchRunner(name, model, b.batchSize);
         try {
@@ -66,7 +68,7 @@ public final class OnnxEmbedder implements Embedder {
             this.info = model.info(out, head.dimension());
             // The format is read back by core (stored in every index): keep it as it is.
             this.fingerprint = name + "@sha256:" + model.sha256() + ";" + head.describe() + ";"
-                    + model.pipeline().id();
+                    + model.pipeline().id() + (flipAverage ? ";flip=avg" : "");
         } catch (RuntimeException e) {
             try {
                 runner.close();
@@ -107,6 +109,7 @@ public final class OnnxEmbedder implements Embedder {
         b.descriptor = d;
         b.expectedSha256 = d.sha256().orElse(null);
         b.expectedDimension = d.dimension();
+        b.flipAverage(Boolean.parseBoolean(d.properties().getOrDefault(FLIP_AVERAGE_KEY, "false")));
         if (intraOpThreads > 0) {
             b.intraOpThreads(intraOpThreads);
         }
@@ -147,6 +150,12 @@ public final class OnnxEmbedder implements Embedder {
         return info;
     }
 
+    /** Every key of the descriptor's {@code model.properties} (none without a descriptor). */
+    @Override
+    public Map<String, String> properties() {
+        return descriptor.map(ModelDescriptor::properties).orElse(Map.of());
+    }
+
     /** The descriptor this embedder was loaded from ({@link #fromDirectory} or a {@link ModelCatalog}). */
     public Optional<ModelDescriptor> descriptor() {
         return descriptor;
@@ -164,8 +173,42 @@ public final class OnnxEmbedder implements Embedder {
         return embedBatch(List.of(image)).get(0);
     }
 
+    /** The {@code model.properties} key that turns on {@link Builder#flipAverage(boolean)}. */
+    public static final String FLIP_AVERAGE_KEY = "flip.average";
+
     @Override
     public List<float[]> embedBatch(List<BufferedImage> images) {
+        if (!flipAverage) {
+            return embedOnce(images);
+        }
+        List<float[]> plain = embedOnce(images);
+        List<float[]> mirrored = embedOnce(images.stream().map(OnnxEmbedder::mirror).toList());
+        List<float[]> result = new ArrayList<>(plain.size());
+        for (int i = 0; i < plain.size(); i++) {
+            float[] v = plain.get(i);
+            float[] m = mirrored.get(i);
+            for (int j = 0; j < v.length; j++) {
+                v[j] += m[j];
+            }
+            if (head.normalize()) {
+                EmbeddingHead.l2Normalize(v);
+            }
+            result.add(v);
+        }
+        return result;
+    }
+
+    /** The image mirrored left to right, as RGB. */
+    static BufferedImage mirror(BufferedImage src) {
+        int w = src.getWidth();
+        BufferedImage out = new BufferedImage(w, src.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.drawImage(src, w, 0, -w, src.getHeight(), null);
+        g.dispose();
+        return out;
+    }
+
+    private List<float[]> embedOnce(List<BufferedImage> images) {
         List<float[]> result = new ArrayList<>(images.size());
         int batchSize = runner.batchSize();
         for (int from = 0; from < images.size(); from += batchSize) {
@@ -246,6 +289,7 @@ public final class OnnxEmbedder implements Embedder {
         private String outputName;
         private Pooling pooling = Pooling.AUTO;
         private boolean normalize = true;
+        private boolean flipAverage;
         private int intraOpThreads;
         private boolean spinning;
         private int batchSize = 8;
@@ -290,6 +334,16 @@ public final class OnnxEmbedder implements Embedder {
         /** Pooling of a 4-D output (default {@link Pooling#AUTO}: average). */
         public Builder pooling(Pooling pooling) {
             this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * Whether each image's vector is the sum of its own and its mirror image's (each normalised first when
+         * normalising): a descriptor that does not change under a left-right flip, at twice the inference cost.
+         * Default false; {@code flip.average=true} in {@code model.properties} turns it on.
+         */
+        public Builder flipAverage(boolean flipAverage) {
+            this.flipAverage = flipAverage;
             return this;
         }
 

@@ -1,0 +1,96 @@
+package dev.imagesearch.fusion;
+
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.embed.Embedder;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Default fusion weights from each model's measured quality.
+ *
+ * <p>A model's <em>quality prior</em> is the class-level mAP@10 that the project's {@code eval labelled} command
+ * measured for it on the project's labelled set, stored as {@value #KEY} in its {@code model.properties} (written
+ * by {@code scripts/models/provision.sh} from {@code scripts/models/quality.tsv}). The rule:
+ * <pre>  w_m = (q_m / max_j q_j) ^ γ</pre>
+ * with γ = {@link Fusion#DEFAULT_PRIOR_EXPONENT}, and {@code w_m = 0} — the model is left out — when
+ * {@code q_m / max_j q_j < }{@value #MIN_RELATIVE_QUALITY}: a model of less than half the best one's quality cannot
+ * be trusted to fix the best one's mistakes on a new collection, only to add its own (measured in
+ * docs/EVALUATION.md). Models of about equal quality keep about equal weights. γ = 0 gives equal weights (and
+ * leaves no model out). When any fused model has no prior the models cannot be compared, and all weigh 1.
+ */
+public final class QualityPriors {
+
+    /** The {@code model.properties} key of the quality prior. */
+    public static final String KEY = "quality.map10";
+
+    /** Below this share of the best fused model's quality a model is left out of the default weights. */
+    public static final double MIN_RELATIVE_QUALITY = 0.5;
+
+    private QualityPriors() {
+    }
+
+    /**
+     * The prior of an embedder, from its {@link Embedder#properties()}: empty when absent.
+     *
+     * @throws IllegalArgumentException when the value is not a number in (0, 1]
+     */
+    public static OptionalDouble of(Embedder embedder) {
+        String v = embedder.properties().get(KEY);
+        if (v == null || v.isBlank()) {
+            return OptionalDouble.empty();
+        }
+        double q;
+        try {
+            q = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Model " + embedder.name() + ": " + KEY + " '" + v
+                    + "' is not a number", e);
+        }
+        if (!(q > 0 && q <= 1)) {
+            throw new IllegalArgumentException("Model " + embedder.name() + ": " + KEY + " must be in (0, 1], was "
+                    + v);
+        }
+        return OptionalDouble.of(q);
+    }
+
+    /** The priors of the models that have one, by model (collection) name. */
+    public static Map<String, Double> of(Collection<IndexedModel> models) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (IndexedModel m : models) {
+            of(m.embedder()).ifPresent(q -> out.put(m.name(), q));
+        }
+        return out;
+    }
+
+    /**
+     * Weights of {@code models} by the rule above: the best model weighs 1. Every model weighs 1 when one of them
+     * has no prior.
+     *
+     * @param priors   quality priors by model name
+     * @param models   the models fused
+     * @param exponent γ, &gt;= 0
+     */
+    public static Map<String, Double> weights(Map<String, Double> priors, Collection<String> models,
+                                              double exponent) {
+        if (!(exponent >= 0) || Double.isInfinite(exponent)) {
+            throw new IllegalArgumentException("prior exponent must be finite and >= 0, was " + exponent);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        double best = 0;
+        for (String m : models) {
+            Double q = priors.get(m);
+            if (q == null) {
+                models.forEach(x -> out.put(x, 1.0));
+                return out;
+            }
+            best = Math.max(best, q);
+        }
+        for (String m : models) {
+            double relative = priors.get(m) / best;
+            out.put(m, exponent > 0 && relative < MIN_RELATIVE_QUALITY ? 0.0 : Math.pow(relative, exponent));
+        }
+        return out;
+    }
+}

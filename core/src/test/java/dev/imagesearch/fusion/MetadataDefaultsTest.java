@@ -1,0 +1,109 @@
+package dev.imagesearch.fusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imagesearch.ImageSearch;
+import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.testing.PixelEmbedder;
+import dev.imagesearch.testing.TestImages;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What model metadata turns on in {@link MultiModelSearch}: prior weights and query expansion. */
+class MetadataDefaultsTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A PixelEmbedder that reports the given metadata. */
+    private static Embedder with(PixelEmbedder e, Map<String, String> properties) {
+        return new Embedder() {
+            @Override
+            public String name() {
+                return e.name();
+            }
+
+            @Override
+            public int dimension() {
+                return e.dimension();
+            }
+
+            @Override
+            public String fingerprint() {
+                return e.fingerprint();
+            }
+
+            @Override
+            public float[] embed(BufferedImage image) {
+                return e.embed(image);
+            }
+
+            @Override
+            public Map<String, String> properties() {
+                return properties;
+            }
+        };
+    }
+
+    private List<Path> photos(int n) {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            files.add(TestImages.write(tmp.resolve("p/" + i + ".png"), TestImages.png(i, 48)));
+        }
+        return files;
+    }
+
+    @Test
+    void priorsFromTheModelsMetadataWeighTheDefaultFusion() throws Exception {
+        List<Path> files = photos(6);
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(PixelEmbedder.builder().name("a").grid(2).build(), Map.of(QualityPriors.KEY, "0.5")))
+                .addEmbedder(with(PixelEmbedder.builder().name("b").grid(5).build(),
+                        Map.of(QualityPriors.KEY, "0.25")))
+                .dataDirectory(tmp.resolve("data")).build()) {
+            search.index(files);
+            MultiModelResult r = search.searchAll(files.get(2), 3, Fusion.parse("zscore").build());
+            assertThat(r.fusion().priors()).containsEntry("a", 0.5).containsEntry("b", 0.25);
+            assertThat(r.fusion().effectiveWeights(List.of("a", "b"))).containsEntry("a", 1.0)
+                    .containsEntry("b", 0.125);
+            assertThat(r.fused().get(0).location()).isEqualTo(ImageSearch.locationOf(files.get(2)));
+        }
+    }
+
+    @Test
+    void queryExpansionFromTheModelsMetadataChangesTheSecondSearch() throws Exception {
+        List<Path> files = photos(6);
+        PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();
+        List<Float> plain;
+        try (ImageSearch search = ImageSearch.builder().embedder(a).dataDirectory(tmp.resolve("plain")).build()) {
+            search.index(files);
+            plain = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
+                    .map(dev.imagesearch.search.Match::score).toList();
+        }
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(a, Map.of(MultiModelSearch.QUERY_EXPANSION_KEY, "2")))
+                .dataDirectory(tmp.resolve("qe")).build()) {
+            search.index(files);
+            MultiModelResult r = search.searchAll(files.get(1), 6, Fusion.rrf());
+            List<Float> expanded = r.model("a").matches().stream().map(dev.imagesearch.search.Match::score).toList();
+            // the expanded query is the image plus its best neighbour (itself) and the next one: no longer the
+            // image's own vector, so its own score drops below 1 and the lists differ
+            assertThat(plain.get(0)).isGreaterThan(0.999f);
+            assertThat(expanded.get(0)).isLessThan(0.999f);
+            assertThat(expanded).hasSize(6).isNotEqualTo(plain);
+        }
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(a, Map.of(MultiModelSearch.QUERY_EXPANSION_KEY, "many")))
+                .dataDirectory(tmp.resolve("bad")).build()) {
+            search.index(files);
+            assertThatThrownBy(() -> search.searchAll(files.get(1), 3, Fusion.rrf()))
+                    .hasMessageContaining("Model a: query.expansion: query expansion 'many'");
+        }
+    }
+}
