@@ -15,28 +15,17 @@ import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;
-import dev.imagesearch.store.CollectionSpec;
-import dev.imagesearch.store.Metric;
-import dev.imagesearch.store.ScoredId;
-import dev.imagesearch.store.VectorCollection;
-import dev.imagesearch.store.VectorRecord;
-import dev.imagesearch.embedded.EmbeddedVectorStore;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,12 +54,10 @@ import java.util.stream.Stream;
  */
 public final class PipelineBench {
 
-    private final Map<String, String> opts = new HashMap<>();
+    private final BenchOptions options;
 
     private PipelineBench(String[] args) {
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        }
+        this.options = BenchOptions.parse(args);
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,19 +70,19 @@ public final class PipelineBench {
             case "index" -> b.index();
             case "raw" -> b.raw();
             case "decode" -> b.decode();
-            case "png" -> b.png();
+            case "png" -> new PngBench(b.options).run();
             case "cosine" -> b.cosine();
-            case "search" -> b.search();
+            case "search" -> new ExactSearchBench(b.options).run();
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
     private String opt(String name, String def) {
-        return opts.getOrDefault(name, def);
+        return options.opt(name, def);
     }
 
     private int intOpt(String name, int def) {
-        return Integer.parseInt(opt(name, String.valueOf(def)));
+        return options.intOpt(name, def);
     }
 
     private OnnxEmbedder embedder() {
@@ -322,45 +309,6 @@ public final class PipelineBench {
         }
     }
 
-    /**
-     * Decode + preprocess of every PNG in {@code --images}, ImageIO and OpenCV alternating file by file in the same
-     * JVM (after one warm-up round over all files), for {@code --rounds} rounds: ms per PNG for each.
-     */
-    private void png() throws Exception {
-        List<byte[]> files = new ArrayList<>();
-        try (Stream<Path> s = ImageSearch.listImages(Path.of(opt("images", "")))) {
-            for (Path p : s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(".png")).toList()) {
-                files.add(Files.readAllBytes(p));
-            }
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no PNG in " + opt("images", ""));
-        }
-        Preprocessing pre = Preprocessing.preset("efficientnet-lite").withLayout(
-                dev.imagesearch.onnx.preprocess.Layout.NCHW);
-        FloatBuffer dst = FloatBuffer.allocate(pre.elementsPerImage());
-        ImageDecoder[] decoders = {ImageDecoder.builder().build(),
-            ImageDecoder.builder().pngDecoder(OpenCvPngDecoder.load()).build()};
-        int rounds = intOpt("rounds", 5);
-        for (int round = 0; round <= rounds; round++) {
-            long[] nanos = new long[2];
-            for (byte[] f : files) {
-                for (int d = 0; d < 2; d++) {
-                    long t0 = System.nanoTime();
-                    BufferedImage img = decoders[d].decode(f, 256);
-                    dst.clear();
-                    pre.apply(img, dst);
-                    nanos[d] += System.nanoTime() - t0;
-                }
-            }
-            if (round > 0) { // round 0 warms up the JIT
-                emit("java-png", "round_in_run", round, "pngs", files.size(),
-                        "imageio_ms", nanos[0] / 1e6 / files.size(),
-                        "opencv_ms", nanos[1] / 1e6 / files.size(), "ratio", (double) nanos[1] / nanos[0]);
-            }
-        }
-    }
-
     /** Cosine of embeddings of full vs subsampled decodes, for every photo and every step that keeps ≥ 256 px. */
     private void cosine() throws Exception {
         try (OnnxEmbedder e = embedder(); Stream<Path> files = ImageSearch.listImages(Path.of(opt("images", "")))) {
@@ -415,102 +363,6 @@ public final class PipelineBench {
         return margin1.decode(bytes, ask);
     }
 
-    /** Exact search over the FAISS benchmark's vectors: single queries, then one batch; checks top-k ids. */
-    private void search() throws Exception {
-        Path dir = Path.of(opt("data", ""));
-        int n = intOpt("count", 100_000);
-        int dim = intOpt("dim", 1280);
-        int nq = intOpt("queries", 50);
-        int k = intOpt("k", 10);
-        float[] base = readF32(dir.resolve("faiss-base.f32"), n * dim);
-        float[] qs = readF32(dir.resolve("faiss-queries.f32"), nq * dim);
-        EmbeddedVectorStore.Precision precision =
-                EmbeddedVectorStore.Precision.valueOf(opt("precision", "float32").toUpperCase(java.util.Locale.ROOT));
-        Path data = Files.createTempDirectory("imagesearch-bench-search");
-        try (EmbeddedVectorStore store = EmbeddedVectorStore.builder(data).precision(precision).open()) {
-            VectorCollection c = store.open(CollectionSpec.builder("bench", dim).metric(Metric.IP).build());
-            List<VectorRecord> batch = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                batch.add(new VectorRecord(i, Arrays.copyOfRange(base, i * dim, (i + 1) * dim)));
-                if (batch.size() == 1000) {
-                    c.upsert(batch);
-                    batch.clear();
-                }
-            }
-            c.upsert(batch);
-            base = null;
-            batch = null;
-            System.gc();
-            double heapAfterLoad = (ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()) / 1048576.0;
-            List<float[]> queries = new ArrayList<>();
-            for (int j = 0; j < nq; j++) {
-                queries.add(Arrays.copyOfRange(qs, j * dim, (j + 1) * dim));
-            }
-            for (int w = 0; w < 5; w++) { // warm-up
-                c.search(queries.get(w % nq), k);
-            }
-            c.searchBatch(queries, k);
-            double[] single = new double[nq];
-            List<List<ScoredId>> singles = new ArrayList<>();
-            for (int j = 0; j < nq; j++) {
-                long t0 = System.nanoTime();
-                singles.add(c.search(queries.get(j), k));
-                single[j] = (System.nanoTime() - t0) / 1e6;
-            }
-            long t0 = System.nanoTime();
-            List<List<ScoredId>> batched = c.searchBatch(queries, k);
-            double perQuery = (System.nanoTime() - t0) / 1e6 / nq;
-            Path expected = dir.resolve("faiss-top" + k + ".i64");
-            double recall = Files.exists(expected) ? recall(expected, singles, k) : -1;
-            double batchRecall = Files.exists(expected) ? recall(expected, batched, k) : -1;
-            Arrays.sort(single);
-            emit("java-search", "n", n, "dim", dim, "kernel", kernelName(c), "precision", precision.name(),
-                    "single_median_ms",
-                    single[nq / 2], "single_min_ms", single[0], "single_max_ms", single[nq - 1],
-                    "batch_per_query_ms", perQuery, "recall_vs_faiss", recall, "batch_recall_vs_faiss", batchRecall,
-                    "heap_after_load_mb", heapAfterLoad,
-                    "vectors_mb", (double) n * dim * (precision == EmbeddedVectorStore.Precision.FLOAT16 ? 2 : 4)
-                            / 1048576.0);
-        } finally {
-            deleteTree(data);
-        }
-    }
-
-    private static String kernelName(VectorCollection c) {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && Boolean.parseBoolean(System.getProperty("imagesearch.simd", "true")) ? "vector-api" : "scalar";
-    }
-
-    private static double recall(Path expected, List<List<ScoredId>> got, int k) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(expected)).order(ByteOrder.LITTLE_ENDIAN);
-        int hit = 0;
-        int total = 0;
-        for (List<ScoredId> hits : got) {
-            Set<Long> mine = new java.util.HashSet<>();
-            hits.forEach(h -> mine.add(h.id()));
-            for (int i = 0; i < k; i++) {
-                if (mine.contains(b.getLong())) {
-                    hit++;
-                }
-                total++;
-            }
-        }
-        return (double) hit / total;
-    }
-
-    private static float[] readF32(Path file, int count) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(count * 4).order(ByteOrder.LITTLE_ENDIAN);
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // read fully
-            }
-            b.flip();
-            float[] out = new float[count];
-            b.asFloatBuffer().get(out);
-            return out;
-        }
-    }
-
     /** Prints {@code {"what": what, key: value, ...}} from alternating keys and values. */
     static void emit(String what, Object... keyValues) {
         Map<String, Object> fields = new java.util.TreeMap<>();
@@ -531,44 +383,11 @@ public final class PipelineBench {
         System.out.println(s.append('}'));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        }
-    }
-
-    /** Peak heap (sum of the heap pools' peaks) since the last reset, and the process's peak RSS. */
-    static final class MemoryWatch {
-        void reset() {
-            System.gc();
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                p.resetPeakUsage();
-            }
-        }
-
-        double peakHeapMb() {
-            long sum = 0;
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP) {
-                    sum += p.getPeakUsage().getUsed();
-                }
-            }
-            return sum / 1048576.0;
-        }
-
-        static double peakRssMb() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-            return -1;
         }
     }
 }
