@@ -25,7 +25,8 @@ public record Normalize(double scale, double[] mean, double[] std) implements Tr
         std = checked("std", std, true);
     }
 
-    private static double[] checked(String what, double[] values, boolean positive) {
+    /** A copy of 3 finite per-channel values (positive ones when asked); shared with {@link Preprocessing}. */
+    static double[] checked(String what, double[] values, boolean positive) {
         if (values == null) {
             throw new NullPointerException(what);
         }

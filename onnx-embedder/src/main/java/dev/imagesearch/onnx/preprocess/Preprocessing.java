@@ -3,7 +3,6 @@ package dev.imagesearch.onnx.preprocess;
 import java.awt.image.BufferedImage;
 import java.math.BigDecimal;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
@@ -56,22 +55,8 @@ public record Preprocessing(int width, int height, ResizeMode resizeMode, int re
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("scale must be a positive finite number, got " + scale);
         }
-        mean = checked("mean", mean, false);
-        std = checked("std", std, true);
-    }
-
-    private static double[] checked(String what, double[] values, boolean positive) {
-        Objects.requireNonNull(values, what);
-        if (values.length != 3) {
-            throw new IllegalArgumentException(what + " needs 3 values (R, G, B), got " + Arrays.toString(values));
-        }
-        for (double v : values) {
-            if (!Double.isFinite(v) || (positive && v <= 0)) {
-                throw new IllegalArgumentException(what + " values must be finite" + (positive ? " and positive" : "")
-                        + ", got " + Arrays.toString(values));
-            }
-        }
-        return values.clone();
+        mean = Normalize.checked("mean", mean, false);
+        std = Normalize.checked("std", std, true);
     }
 
     /**
