@@ -88,7 +88,9 @@ final class Requests {
         byte[] data;
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > max) {
-                drain(in, max);
+                if (declared <= drainBudget(max)) {
+                    drain(in, max);
+                }
                 throw ApiException.tooLarge("the image is " + declared + " bytes, above the limit of " + max
                         + " bytes");
             }
@@ -109,10 +111,11 @@ final class Requests {
     /**
      * Reads and drops the rest of a body that is too large, up to a few times the limit. A client that is still
      * sending when the server answers and closes gets a connection reset instead of the 413 it could have read;
-     * a body far above the limit is cut off rather than read in full.
+     * a body far above the limit is cut off rather than read in full (and one whose Content-Length is above the
+     * budget is not read at all).
      */
     private static void drain(InputStream in, long max) throws IOException {
-        long budget = Math.min(64L << 20, 4 * max + (1 << 20));
+        long budget = drainBudget(max);
         while (budget > 0) {
             long skipped = in.skip(budget);
             if (skipped <= 0) {
@@ -123,5 +126,10 @@ final class Requests {
             }
             budget -= skipped;
         }
+    }
+
+    /** How much of a too-large body is read and dropped: 4× the limit + 1 MiB, at most 64 MiB. */
+    private static long drainBudget(long max) {
+        return Math.min(64L << 20, 4 * max + (1 << 20));
     }
 }
