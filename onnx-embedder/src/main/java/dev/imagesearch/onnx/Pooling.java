@@ -12,6 +12,12 @@ public enum Pooling {
     AVG,
     /** Maximum over the two spatial axes (global max pooling). */
     MAX,
+    /**
+     * Generalised mean over the two spatial axes (GeM, Radenović et al., TPAMI 2018):
+     * {@code (mean(max(x, 1e-6)^p))^(1/p)} per channel, p from {@code pooling.p} (default 3). p = 1 is average
+     * pooling (of the map clamped at 1e-6), large p approaches max pooling.
+     */
+    GEM,
     /** No pooling: the output must be 2-D (batch, dimension). */
     NONE
 }
