@@ -5,7 +5,7 @@
 # (scripts/models/fit_whitening.py; descriptors cached as .npy, so refits are quick).
 #
 # Usage: scripts/eval/descriptor_variants.sh      then: imagesearch eval ... --model-dir $CACHE/gem-eval/models
-# Needs: scripts/models/provision.sh --models efficientnet-lite0-gem,efficientnet-lite2-gem,
+# Needs: scripts/models/provision.sh --models efficientnet-lite0-gem,efficientnet-lite1-gem,efficientnet-lite2-gem,
 #        scripts/photos/fetch.sh --labelled --whitening, scripts/eval/build.sh
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,15 +15,16 @@ mkdir -p "$G" "$W"
 WALL=("$P/wallpapers-ukui" "$P/wallpapers-lomiri" "$P/wallpapers-mate" "$P/wallpapers-lomiri1604" "$P/wallpapers-plasma")
 TUX=("$P/tuxpaint" --skip-labels "$C/eval/labelled")   # the stamps of tuxpaint that are in no label of the labelled set
 
-# fit SET P SHRINK: $W/<set>-p<P>-<s SHRINK|lw>.bin from the lite0-gem model's feature map
+# fit SET P SHRINK [N]: $W/[liteN-]<set>-p<P>-<s SHRINK|lw>.bin from efficientnet-liteN-gem's feature map (N = 0)
 fit() {
-  local set="$1" p="$2" s="$3" out photos
-  out="$W/$set-p$p-$([ "$s" = lw ] && echo lw || echo "s$s").bin"
+  local set="$1" p="$2" s="$3" n="${4:-0}" out photos prefix=""
+  [ "$n" = 0 ] || prefix="lite$n-"
+  out="$W/$prefix$set-p$p-$([ "$s" = lw ] && echo lw || echo "s$s").bin"
   [ -f "$out" ] && return 0
   if [ "$set" = wall ]; then photos=("${WALL[@]}"); else photos=("${TUX[@]}"); fi
   local shrink=(); [ "$s" = lw ] || shrink=(--shrinkage "$s")
-  (cd "$HERE/../models" && nice -n 15 "$V" fit_whitening.py --model "$C/models/efficientnet-lite0-gem/model.onnx" \
-      --photos "${photos[@]}" --p "$p" --descriptors "$W/$set-p$p.npy" "${shrink[@]}" --out "$out")
+  (cd "$HERE/../models" && nice -n 15 "$V" fit_whitening.py --model "$C/models/efficientnet-lite$n-gem/model.onnx" \
+      --photos "${photos[@]}" --p "$p" --descriptors "$W/$prefix$set-p$p.npy" "${shrink[@]}" --out "$out")
 }
 
 # variant NAME BASE POOLING P [WHITENING_FILE DIM]
@@ -62,4 +63,11 @@ for set in wall tux; do
     variant "avg-$set-s1.0-d$k" $B avg 1 "$W/$set-p1-s1.0.bin" "$k"
   done
 done
+# Lite2: average pooling and GeM p = 2 (its best p), each with PCA fitted on the wallpapers
+fit wall 1 1.0 2; fit wall 2 1.0 2
+variant lite2-avg-wall-s1.0 efficientnet-lite2-gem avg 1 "$W/lite2-wall-p1-s1.0.bin"
+variant lite2-gem2-wall-s1.0 efficientnet-lite2-gem gem 2 "$W/lite2-wall-p2-s1.0.bin"
+fit wall 3 1.0 2; variant lite2-gem3-wall-s1.0 efficientnet-lite2-gem gem 3 "$W/lite2-wall-p3-s1.0.bin"
+# Lite1 (needs provision.sh --models efficientnet-lite1,efficientnet-lite1-gem): GeM p = 2 with PCA
+fit wall 2 1.0 1; variant lite1-gem2-wall-s1.0 efficientnet-lite1-gem gem 2 "$W/lite1-wall-p2-s1.0.bin"
 echo "variants in $G:"; ls "$G"
