@@ -125,7 +125,7 @@ record EmbeddingHead(String output, int channelAxis, Pooling pooling, double gem
     /**
      * Generalised mean pooling per channel: {@code (mean over positions of max(x, eps)^p)^(1/p)}. p = 1 is
      * average pooling of the clamped map, large p tends to max pooling. Integer p up to 4 is multiplied out
-     * (about 10x cheaper than {@link Math#pow} per value).
+     * instead of calling {@link Math#pow} per value.
      */
     static float[] gem(float[][] grid, double p) {
         int channels = grid[0].length;
