@@ -68,7 +68,7 @@ record EmbeddingHead(String output, int channelAxis, Pooling pooling, double gem
                     + " values per image" + (whitening.isPresent() ? " after whitening" : "") + " but "
                     + ModelDescriptor.FILE_NAME + " says dimension=" + expectedDimension);
         }
-        if (requested == Pooling.GEM && !(gemP > 0 && gemP <= MAX_GEM_P)) {
+        if (requested == Pooling.GEM && !validGemP(gemP)) {
             throw new EmbeddingException("GeM exponent p must be in (0, " + (int) MAX_GEM_P + "], got " + gemP);
         }
         Pooling pooling = axis == 0 ? Pooling.NONE
@@ -78,6 +78,23 @@ record EmbeddingHead(String output, int channelAxis, Pooling pooling, double gem
 
     /** Beyond this GeM is max pooling in all but name, and x^p overflows floats for large activations. */
     static final double MAX_GEM_P = 16;
+
+    /** Whether {@code p} is a GeM exponent this head accepts: in (0, {@link #MAX_GEM_P}] (NaN is not). */
+    static boolean validGemP(double p) {
+        return p > 0 && p <= MAX_GEM_P;
+    }
+
+    /**
+     * {@code p} if it is {@link #validGemP valid}.
+     *
+     * @throws IllegalArgumentException otherwise, with the value
+     */
+    static double checkedGemP(double p) {
+        if (!validGemP(p)) {
+            throw new IllegalArgumentException("GeM exponent p must be in (0, 16], got " + p);
+        }
+        return p;
+    }
 
     /**
      * The channel axis of a 4-D output [N, a, b, c]: the axis equal to the expected dimension when exactly one

@@ -137,14 +137,8 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
         if (v == null || v.isEmpty()) {
             return EmbeddingHead.DEFAULT_GEM_P;
         }
-        double p;
-        try {
-            p = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + GEM_P_KEY + " '" + v
-                    + "' is not a number", e);
-        }
-        if (!(p > 0 && p <= EmbeddingHead.MAX_GEM_P)) {
+        double p = number(GEM_P_KEY, v);
+        if (!EmbeddingHead.validGemP(p)) {
             throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + GEM_P_KEY + " " + v
                     + " is not in (0, " + (int) EmbeddingHead.MAX_GEM_P + "]");
         }
@@ -238,18 +232,22 @@ public record ModelDescriptor(Path directory, String name, Path modelFile, Optio
             return java.util.OptionalDouble.empty();
         }
         String v = properties.get(DUPLICATES_THRESHOLD);
-        double t;
-        try {
-            t = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + DUPLICATES_THRESHOLD + " '" + v
-                    + "' is not a number", e);
-        }
+        double t = number(DUPLICATES_THRESHOLD, v);
         if (!(t >= -1 && t <= 1)) {
             throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + DUPLICATES_THRESHOLD + " " + v
                     + " is not a cosine similarity in [-1, 1]");
         }
         return java.util.OptionalDouble.of(t);
+    }
+
+    /** {@code v}, the value of {@code key}, as a number; else one error naming the file and the key. */
+    private double number(String key, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new EmbeddingException(directory.resolve(FILE_NAME) + ": " + key + " '" + v + "' is not a number",
+                    e);
+        }
     }
 
     private static boolean present(Map<String, String> all, String key) {

@@ -183,31 +183,8 @@ public final class OnnxEmbedder implements Embedder {
         if (!flipAverage) {
             return embedOnce(images);
         }
-        List<float[]> plain = embedOnce(images);
-        List<float[]> mirrored = embedOnce(images.stream().map(OnnxEmbedder::mirror).toList());
-        List<float[]> result = new ArrayList<>(plain.size());
-        for (int i = 0; i < plain.size(); i++) {
-            float[] v = plain.get(i);
-            float[] m = mirrored.get(i);
-            for (int j = 0; j < v.length; j++) {
-                v[j] += m[j];
-            }
-            if (head.normalize()) {
-                EmbeddingHead.l2Normalize(v);
-            }
-            result.add(v);
-        }
-        return result;
-    }
-
-    /** The image mirrored left to right, as RGB. */
-    static BufferedImage mirror(BufferedImage src) {
-        int w = src.getWidth();
-        BufferedImage out = new BufferedImage(w, src.getHeight(), BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = out.createGraphics();
-        g.drawImage(src, w, 0, -w, src.getHeight(), null);
-        g.dispose();
-        return out;
+        return FlipAverage.combine(embedOnce(images), embedOnce(images.stream().map(FlipAverage::mirror).toList()),
+                head.normalize());
     }
 
     private List<float[]> embedOnce(List<BufferedImage> images) {
@@ -346,10 +323,7 @@ public final class OnnxEmbedder implements Embedder {
          * pooling), in (0, 16]; {@code pooling.p} in {@code model.properties}. Part of the fingerprint.
          */
         public Builder gemP(double p) {
-            if (!(p > 0 && p <= EmbeddingHead.MAX_GEM_P)) {
-                throw new IllegalArgumentException("GeM exponent p must be in (0, 16], got " + p);
-            }
-            this.gemP = p;
+            this.gemP = EmbeddingHead.checkedGemP(p);
             return this;
         }
 

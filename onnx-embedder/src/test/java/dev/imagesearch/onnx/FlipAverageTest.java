@@ -38,7 +38,7 @@ class FlipAverageTest {
     @Test
     void theVectorOfAnImageAndOfItsMirrorAreTheSameWithFlipAveraging() throws Exception {
         BufferedImage img = halves();
-        BufferedImage mirrored = OnnxEmbedder.mirror(img);
+        BufferedImage mirrored = FlipAverage.mirror(img);
         assertThat(mirrored.getRGB(0, 0)).isEqualTo(0xfff0e0d0);
         assertThat(mirrored.getRGB(3, 0)).isEqualTo(0xff101010);
         try (OnnxEmbedder plain = tiny().build(); OnnxEmbedder flip = tiny().flipAverage(true).build()) {

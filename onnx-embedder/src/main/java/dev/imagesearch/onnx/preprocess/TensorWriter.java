@@ -14,8 +14,8 @@ final class TensorWriter {
         int[] shift = order == ChannelOrder.RGB ? new int[] {16, 8, 0} : new int[] {0, 8, 16};
         int[] src = order == ChannelOrder.RGB ? new int[] {0, 1, 2} : new int[] {2, 1, 0};
         int base = dst.position();
-        // Values are made in a heap array and copied in bulk: a direct buffer's put(index, value) checks bounds
-        // and the buffer's scope on every call, which cost more than the lookups.
+        // Values are made in a heap array and copied in bulk, instead of a direct buffer's put(index, value) per
+        // value, which checks bounds and the buffer's scope on every call.
         float[] values = new float[3 * n];
         if (layout == Layout.NCHW) {
             for (int c = 0; c < 3; c++) {
