@@ -5,6 +5,7 @@
   article  the naive pipeline of the article: an InferenceSession created per image, one image at a time
   raw      onnxruntime alone on pre-made tensors (the inference ceiling)
   draft    decode + preprocess time of one file with draft mode (median of --repeat)
+  stages   per file, one thread: read, SHA-256, decode, preprocess (mean ms per step per round; --rounds)
   png      decode + preprocess time per PNG over every PNG of --images (one warm-up round, then --rounds)
   faiss    IndexFlatIP top-k over random unit vectors (single and batched queries)
 
@@ -43,25 +44,36 @@ def list_images(folder):
 def load(path, draft):
     """Decode + preprocess one file into a [3,224,224] float32 array, or None when it cannot be read."""
     try:
-        with Image.open(path) as im:
-            if draft and im.format == "JPEG":
-                # libjpeg DCT scaling: decode at 1/2, 1/4 or 1/8 size, never below the resize target
-                w, h = im.size
-                s = SHORT / min(w, h)
-                im.draft("RGB", (max(1, int(w * s)), max(1, int(h * s))))
-            im = im.convert("RGB")
-            w, h = im.size
-            if w <= h:
-                nw, nh = SHORT, int(SHORT * h / w)
-            else:
-                nw, nh = int(SHORT * w / h), SHORT
-            im = im.resize((nw, nh), Image.BILINEAR)
-            left, top = int(round((nw - SIZE) / 2.0)), int(round((nh - SIZE) / 2.0))
-            im = im.crop((left, top, left + SIZE, top + SIZE))
-            a = np.asarray(im, dtype=np.float32)
-        return ((a - 127.0) / 128.0).transpose(2, 0, 1)
+        return to_tensor(decode(path, draft))
     except Exception:
         return None
+
+
+def decode(path, draft):
+    """The file as an RGB image, loaded; with draft, JPEGs are decoded at a reduced size (libjpeg DCT scaling)."""
+    with Image.open(path) as im:
+        if draft and im.format == "JPEG":
+            # libjpeg DCT scaling: decode at 1/2, 1/4 or 1/8 size, never below the resize target
+            w, h = im.size
+            s = SHORT / min(w, h)
+            im.draft("RGB", (max(1, int(w * s)), max(1, int(h * s))))
+        rgb = im.convert("RGB")
+        rgb.load()
+        return rgb
+
+
+def to_tensor(im):
+    """Shorter side to SHORT (bilinear), centre crop SIZE, (x - 127) / 128, CHW float32."""
+    w, h = im.size
+    if w <= h:
+        nw, nh = SHORT, int(SHORT * h / w)
+    else:
+        nw, nh = int(SHORT * w / h), SHORT
+    im = im.resize((nw, nh), Image.BILINEAR)
+    left, top = int(round((nw - SIZE) / 2.0)), int(round((nh - SIZE) / 2.0))
+    im = im.crop((left, top, left + SIZE, top + SIZE))
+    a = np.asarray(im, dtype=np.float32)
+    return ((a - 127.0) / 128.0).transpose(2, 0, 1)  # a view: best's np.stack makes the batch contiguous
 
 
 def session(model, threads):
@@ -140,6 +152,43 @@ def run_draft(args):
                       "min_ms": 1e3 * min(times), "max_ms": 1e3 * max(times)}), flush=True)
 
 
+def run_stages(args):
+    """Per file, one thread: read, SHA-256, decode (draft) and preprocess; mean ms per file of each step per round
+    (the peer of the Java bench's StageBench), then the medians of the rounds after the first third."""
+    import hashlib
+    import io
+    files = list_images(args.images)
+    names = ("read", "sha256", "decode", "preprocess")
+    rounds = []
+    for rnd in range(args.rounds):
+        sums = [0.0] * 4
+        n = 0
+        for p in files:
+            t0 = time.perf_counter()
+            data = p.read_bytes()
+            t1 = time.perf_counter()
+            hashlib.sha256(data).digest()
+            t2 = time.perf_counter()
+            try:
+                im = decode(io.BytesIO(data), True)
+            except Exception:
+                continue
+            t3 = time.perf_counter()
+            np.ascontiguousarray(to_tensor(im))  # the tensor in memory, as the Java side writes it
+            t4 = time.perf_counter()
+            for i, d in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+                sums[i] += d
+            n += 1
+        ms = [1e3 * v / n for v in sums]
+        rounds.append(ms + [sum(ms)])
+        print(json.dumps({"what": "python-stages", "round": rnd + 1, "files": n,
+                          **dict(zip(names + ("total",), rounds[-1]))}), flush=True)
+    counted = rounds[len(rounds) // 3:]
+    print(json.dumps({"what": "python-stages-median", "rounds": len(counted),
+                      **{k: statistics.median(r[i] for r in counted) for i, k in enumerate(names + ("total",))}}),
+          flush=True)
+
+
 def run_png(args):
     files = [p for p in list_images(args.images) if p.suffix.lower() == ".png"]
     data = [p.read_bytes() for p in files]  # from memory, as the Java side measures
@@ -197,7 +246,7 @@ def emit(args, what, n, seconds, cpu_seconds=None):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["best", "article", "raw", "draft", "png", "faiss"])
+    ap.add_argument("mode", choices=["best", "article", "raw", "draft", "png", "faiss", "stages"])
     ap.add_argument("--model")
     ap.add_argument("--images")
     ap.add_argument("--file")
@@ -212,7 +261,7 @@ def main():
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--out", help="faiss: folder to write the vectors, queries and exact top-k ids to")
     args = ap.parse_args()
-    {"best": run_best, "article": run_article, "raw": run_raw, "draft": run_draft, "png": run_png, "faiss": run_faiss}[args.mode](args)
+    {"best": run_best, "article": run_article, "raw": run_raw, "draft": run_draft, "png": run_png, "faiss": run_faiss, "stages": run_stages}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ package dev.imagesearch.onnx.preprocess;
 final class PillowResize {
 
     /** Pillow's fixed-point precision for 8-bit images: 32 - 8 - 2 bits. */
-    private static final int PRECISION_BITS = 32 - 8 - 2;
-    private static final int HALF = 1 << (PRECISION_BITS - 1);
+    static final int PRECISION_BITS = 32 - 8 - 2;
+    static final int HALF = 1 << (PRECISION_BITS - 1);
 
     private PillowResize() {
     }
@@ -127,7 +127,7 @@ final class PillowResize {
     }
 
     /** Rounds a fixed-point sum to 0..255 as Pillow's {@code clip8} does. */
-    private static int clip8(int v) {
+    static int clip8(int v) {
         if (v >= (1 << PRECISION_BITS << 8)) {
             return 255;
         }
@@ -184,25 +184,9 @@ final class PillowResize {
         int rows = rowEnd - rowFirst;
         int[] temp;
         if (dw != w) {
-            Coefficients horiz = coefficients(w, dw, x0, ow);
             temp = new int[rows * ow];
-            for (int r = 0; r < rows; r++) {
-                int in = (rowFirst + r) * w;
-                for (int x = 0; x < ow; x++) {
-                    int s = horiz.start()[x];
-                    int[] k = horiz.weights()[x];
-                    int sr = HALF;
-                    int sg = HALF;
-                    int sb = HALF;
-                    for (int t = 0; t < k.length; t++) {
-                        int p = src[in + s + t];
-                        sr += ((p >>> 16) & 0xFF) * k[t];
-                        sg += ((p >>> 8) & 0xFF) * k[t];
-                        sb += (p & 0xFF) * k[t];
-                    }
-                    temp[r * ow + x] = (clip8(sr) << 16) | (clip8(sg) << 8) | clip8(sb);
-                }
-            }
+            HorizontalPasses.BEST.run(src, w, rowFirst, rows,
+                    HorizontalPass.Taps.of(coefficients(w, dw, x0, ow), w), temp);
         } else {
             temp = new int[rows * ow];
             for (int r = 0; r < rows; r++) {
