@@ -3,7 +3,7 @@
 score against the best single model of that subset, on the labelled set (mAP@10) and the near-duplicate set
 (recall@1, uAP). Standard library only.
 
-Usage: fusion_table.py LABELLED.json NEARDUP.json [--fusion zscore] [--table]
+Usage: fusion_table.py LABELLED.json NEARDUP.json [--fusion zscore] [--table] [--losses]
 """
 import argparse
 import json
@@ -20,6 +20,7 @@ def main():
     ap.add_argument("neardup")
     ap.add_argument("--fusion", default="zscore", help="fusion name prefix as the eval command reports it")
     ap.add_argument("--table", action="store_true", help="print one markdown row per subset")
+    ap.add_argument("--losses", action="store_true", help="list every subset whose fused score is below its best")
     ap.add_argument("--eps", type=float, default=1e-9)
     a = ap.parse_args()
     lab, nd = load(a.labelled), load(a.neardup)
@@ -47,6 +48,10 @@ def main():
         if rows:
             worst = min(rows, key=lambda r: r[k] - r[k + "_best"])
             print(f"  worst {k}: {worst[k] - worst[k + '_best']:+.4f} ({'+'.join(worst['models'])})")
+    if a.losses:
+        for k, label in (("map", "mAP@10"), ("r1", "R@1"), ("uap", "uAP")):
+            for r in lose[k]:
+                print(f"  {label} {r[k] - r[k + '_best']:+.6f} ({r[k]:.6f} vs {r[k + '_best']:.6f}): {'+'.join(r['models'])}")
     if a.table:
         short = lambda m: m.replace("efficientnet-", "").replace("-nsfwjs", "")
         print("| models | mAP@10 best single | fused | R@1 best | fused | uAP best | fused |")

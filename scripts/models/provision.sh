@@ -256,7 +256,8 @@ write_props() {
     echo "# written by scripts/models/provision.sh; relative paths resolve against this folder"
     local kv; for kv in "$@"; do printf '%s\n' "$kv"; done
     # the measured quality prior that default fusion weights come from (docs/EVALUATION.md)
-    awk -F'\t' -v n="$name" '$1 == n { print "quality.map10=" $2 }' "$HERE/quality.tsv"
+    awk -F'\t' -v n="$name" '$1 == n { print "quality.map10=" $2; if ($3 != "") print "descriptor.variant-of=" $3 }' \
+        "$HERE/quality.tsv"
     local t; t="$(awk -v n="$name" '$1 !~ /^#/ && $1 == n { print $2; exit }' "$HERE/duplicate-thresholds.txt")"
     [ -z "$t" ] || echo "duplicates.threshold=$t"
   } > "$tmp"

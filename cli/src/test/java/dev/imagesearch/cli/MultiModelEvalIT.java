@@ -1,6 +1,7 @@
 package dev.imagesearch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,6 +145,41 @@ class MultiModelEvalIT {
         assertThat(d.get("groups").size()).isBetween(1, 6);
         for (JsonNode g : d.get("groups")) {
             assertThat(g.get("minScore").asDouble()).isGreaterThanOrEqualTo(d.get("threshold").asDouble());
+        }
+    }
+
+    @Test
+    void aModelFusedWithItsOwnInt8VariantGivesExactlyTheBetterModelsResults() throws Exception {
+        Path modelDir = TestResources.model("efficientnet-lite0").getParent();
+        Path int8 = TestResources.model("efficientnet-lite0-int8");
+        // provision.sh writes the variant from scripts/models/quality.tsv (third column)
+        assertThat(Files.readAllLines(int8.resolve("model.properties")))
+                .contains("descriptor.variant-of=efficientnet-lite0");
+        Path set = buildSet();
+
+        CliRun eval = cli("eval", "neardup", set.toString(), "--models", "efficientnet-lite0,efficientnet-lite0-int8",
+                "--model-dir", modelDir.toString(), "--fusions", "zscore,rrf", "--format", "json", "--progress",
+                "none");
+        assertThat(eval.exitCode()).as(eval.toString()).isZero();
+        JsonNode methods = new ObjectMapper().readTree(eval.out()).get("methods");
+        assertThat(methods).extracting(m -> m.get("method").asText())
+                .containsExactly("efficientnet-lite0", "efficientnet-lite0-int8", "zscore", "rrf");
+        // the INT8 variant has the lower quality prior, so it is left out and each fused list is Lite0's own
+        for (int f = 2; f < 4; f++) {
+            assertThat(methods.get(f).get("metrics")).as(methods.get(f).get("method").asText())
+                    .isEqualTo(methods.get(0).get("metrics"));
+        }
+        // ... with Lite0's own scores (a fusion of both would report z-scores)
+        CliRun similar = cli("similar", set.resolve("queries/crop/darknet-dog.jpg").toString(), "--models",
+                "efficientnet-lite0,efficientnet-lite0-int8", "--model-dir", modelDir.toString(), "--data",
+                tmp.resolve("neardup-index/originals").toString(), "-k", "3", "--format", "json");
+        assertThat(similar.exitCode()).as(similar.toString()).isZero();
+        JsonNode results = new ObjectMapper().readTree(similar.out()).get(0).get("results");
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).get("location").asText()).endsWith("darknet-dog.jpg");
+        for (JsonNode hit : results) {
+            assertThat(hit.get("score").asDouble()).as(hit.toString())
+                    .isCloseTo(hit.get("models").get("efficientnet-lite0").get("score").asDouble(), within(1e-6));
         }
     }
 }

@@ -48,6 +48,7 @@ final class Subsets {
     /** The fusions, each with the models' quality priors unless it has priors already. */
     static List<Fusion> withPriors(List<Fusion> fusions, List<IndexedModel> models) {
         Map<String, Double> priors = QualityPriors.of(models);
-        return fusions.stream().map(f -> f.priors().isEmpty() ? f.withPriors(priors) : f).toList();
+        Map<String, String> variants = QualityPriors.variants(models);
+        return fusions.stream().map(f -> f.priors().isEmpty() ? f.withPriors(priors, variants) : f).toList();
     }
 }

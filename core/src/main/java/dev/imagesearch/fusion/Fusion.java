@@ -71,9 +71,10 @@ public final class Fusion {
     private final int candidates;
     private final double priorExponent;
     private final Map<String, Double> priors;
+    private final Map<String, String> variants;
     private final Builder source; // a private copy, to rebuild with other priors
 
-    private Fusion(Builder b, Map<String, Double> priors) {
+    private Fusion(Builder b, Map<String, Double> priors, Map<String, String> variants) {
         this.method = b.method;
         this.rrfK = b.rrfK;
         this.normalization = b.normalization;
@@ -81,6 +82,7 @@ public final class Fusion {
         this.candidates = b.candidates;
         this.priorExponent = b.priorExponent;
         this.priors = Collections.unmodifiableMap(new LinkedHashMap<>(priors));
+        this.variants = Collections.unmodifiableMap(new LinkedHashMap<>(variants));
         this.source = b;
     }
 
@@ -89,12 +91,27 @@ public final class Fusion {
      * weights when none were set explicitly. Replaces any priors attached before.
      */
     public Fusion withPriors(Map<String, Double> priors) {
-        return new Fusion(source, Objects.requireNonNull(priors, "priors"));
+        return withPriors(priors, Map.of());
+    }
+
+    /**
+     * This fusion with the models' quality priors and which models are variants of which ({@link
+     * QualityPriors#variants}: of a model and its variants fused together, only the best prior keeps its weight).
+     * Replaces any priors and variants attached before.
+     */
+    public Fusion withPriors(Map<String, Double> priors, Map<String, String> variants) {
+        return new Fusion(source, Objects.requireNonNull(priors, "priors"), Objects.requireNonNull(variants,
+                "variants"));
     }
 
     /** The quality priors attached by {@link #withPriors} (empty by default). */
     public Map<String, Double> priors() {
         return priors;
+    }
+
+    /** Model name → the base model it is a variant of, attached by {@link #withPriors(Map, Map)} (empty by default). */
+    public Map<String, String> variants() {
+        return variants;
     }
 
     /** γ of the prior rule; 0 means equal weights. */
@@ -112,7 +129,7 @@ public final class Fusion {
             models.forEach(m -> out.put(m, weights.getOrDefault(m, 1.0)));
             return out;
         }
-        return QualityPriors.weights(priors, models, priorExponent);
+        return QualityPriors.weights(priors, variants, models, priorExponent);
     }
 
     /** Reciprocal rank fusion with every default (k = 60, equal weights). */
@@ -364,7 +381,7 @@ public final class Fusion {
         }
 
         public Fusion build() {
-            return new Fusion(copy(), Map.of());
+            return new Fusion(copy(), Map.of(), Map.of());
         }
 
         private Builder copy() {

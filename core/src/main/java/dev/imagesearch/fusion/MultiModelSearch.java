@@ -36,7 +36,7 @@ public final class MultiModelSearch {
         Objects.requireNonNull(fusion, "fusion");
         SearchArguments.checkK(k);
         if (fusion.priors().isEmpty()) {
-            fusion = fusion.withPriors(QualityPriors.of(search.models())); // the default weights
+            fusion = fusion.withPriors(QualityPriors.of(search.models()), QualityPriors.variants(search.models()));
         }
         BufferedImage rgb = RgbImages.toRgb(image); // once for every model
         List<ModelResults> perModel = new ArrayList<>();

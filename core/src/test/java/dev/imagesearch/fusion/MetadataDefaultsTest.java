@@ -77,6 +77,26 @@ class MetadataDefaultsTest {
     }
 
     @Test
+    void aVariantFusedWithItsBaseIsLeftOutAndTheFusedListIsTheBaseModelsList() throws Exception {
+        List<Path> files = photos(6);
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(PixelEmbedder.builder().name("a").grid(2).build(), Map.of(QualityPriors.KEY, "0.48")))
+                .addEmbedder(with(PixelEmbedder.builder().name("a-int8").grid(5).build(),
+                        Map.of(QualityPriors.KEY, "0.47", QualityPriors.VARIANT_KEY, "a")))
+                .dataDirectory(tmp.resolve("data")).build()) {
+            search.index(files);
+            MultiModelResult r = search.searchAll(files.get(2), 4, Fusion.parse("zscore").build());
+            assertThat(r.fusion().variants()).containsExactly(Map.entry("a-int8", "a"));
+            assertThat(r.fusion().effectiveWeights(List.of("a", "a-int8"))).containsEntry("a", 1.0)
+                    .containsEntry("a-int8", 0.0);
+            List<String> fused = r.fused().stream().map(FusedMatch::location).toList();
+            List<String> alone = r.perModel().stream().filter(m -> m.model().equals("a")).findFirst().orElseThrow()
+                    .matches().stream().limit(4).map(dev.imagesearch.search.Match::location).toList();
+            assertThat(fused).isEqualTo(alone);
+        }
+    }
+
+    @Test
     void queryExpansionFromTheModelsMetadataChangesTheSecondSearch() throws Exception {
         List<Path> files = photos(6);
         PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();

@@ -60,6 +60,37 @@ class QualityPriorsTest {
     }
 
     @Test
+    void ofAModelAndItsVariantsOnlyTheBestPriorKeepsItsWeight() {
+        Map<String, Double> q = Map.of("lite0", 0.4772, "lite0-int8", 0.4747, "lite1", 0.4764, "lite1-int8", 0.4823,
+                "nsfw", 0.17);
+        Map<String, String> variants = Map.of("lite0-int8", "lite0", "lite1-int8", "lite1");
+        // the variant is left out when its base has the higher prior, the base when the variant has
+        assertThat(QualityPriors.weights(q, variants, List.of("lite0", "lite0-int8"), 3))
+                .containsEntry("lite0", 1.0).containsEntry("lite0-int8", 0.0);
+        assertThat(QualityPriors.weights(q, variants, List.of("lite1-int8", "lite1"), 3))
+                .containsEntry("lite1-int8", 1.0).containsEntry("lite1", 0.0);
+        // other networks keep their prior weights; a variant alone is an ordinary model
+        Map<String, Double> w = QualityPriors.weights(q, variants, List.of("lite0-int8", "lite1", "lite0", "nsfw"), 3);
+        assertThat(w.get("lite0-int8")).isEqualTo(0.0);
+        assertThat(w.get("lite0")).isCloseTo(Math.pow(0.4772 / 0.4772, 3), within(1e-12));
+        assertThat(w.get("lite1")).isCloseTo(Math.pow(0.4764 / 0.4772, 3), within(1e-12));
+        assertThat(w.get("nsfw")).isEqualTo(0.0);
+        assertThat(QualityPriors.weights(q, variants, List.of("lite0-int8", "lite1"), 3).get("lite0-int8"))
+                .isCloseTo(Math.pow(0.4747 / 0.4764, 3), within(1e-12));
+        // two variants of one base (the base not fused) are one descriptor too; on a tie the base stays
+        assertThat(QualityPriors.weights(Map.of("a", 0.3, "a-int8", 0.31, "a-fp16", 0.29),
+                Map.of("a-int8", "a", "a-fp16", "a"), List.of("a-fp16", "a-int8"), 3))
+                .containsEntry("a-int8", 1.0).containsEntry("a-fp16", 0.0);
+        assertThat(QualityPriors.weights(Map.of("a", 0.3, "a-int8", 0.3), Map.of("a-int8", "a"),
+                List.of("a-int8", "a"), 3)).containsEntry("a", 1.0).containsEntry("a-int8", 0.0);
+        // equal weights (γ = 0) and models without priors: nobody is left out
+        assertThat(QualityPriors.weights(q, variants, List.of("lite0", "lite0-int8"), 0)).containsEntry("lite0-int8",
+                1.0);
+        assertThat(QualityPriors.weights(Map.of("lite0", 0.4772), variants, List.of("lite0", "lite0-int8"), 3))
+                .containsEntry("lite0-int8", 1.0);
+    }
+
+    @Test
     void aModelWithoutAPriorMakesEveryWeightOne() {
         assertThat(QualityPriors.weights(Map.of("a", 0.4), List.of("a", "b"), 3)).containsEntry("a", 1.0)
                 .containsEntry("b", 1.0);
