@@ -2,6 +2,7 @@ package dev.imagesearch;
 
 import dev.imagesearch.BatchPrefetch.Batch;
 import dev.imagesearch.BatchPrefetch.Item;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.search.IndexedModel;
@@ -10,6 +11,7 @@ import dev.imagesearch.store.VectorRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -101,12 +103,10 @@ final class BatchIndexer {
                 next = indexBatch(batch, tracking, c, it);
             } catch (RuntimeException e) {
                 Batch.cancel(batch);
-                Batch.cancel(batch.next);
                 List<Path> notStored = batch.paths.stream().filter(p -> !settled.contains(p)).toList();
                 throw new IndexAbortedException(report(c, start), notStored, e);
             } catch (Error e) {
                 Batch.cancel(batch);
-                Batch.cancel(batch.next);
                 throw e;
             }
             batch = next;
@@ -366,6 +366,7 @@ final class BatchIndexer {
             for (Item item : items) { // including images the prefetch decoded for nothing
                 item.image = null;
                 item.bytes = null;
+                Arrays.fill(item.prepared, null);
             }
         }
     }
@@ -377,7 +378,9 @@ final class BatchIndexer {
         }
         IndexedModel model = models.get(m);
         try {
-            List<float[]> vectors = model.embedBatch(decoded.stream().map(i -> i.image).toList());
+            List<PreparedImage> inputs = decoded.stream() // prepared on the decode pool, unless that failed
+                    .map(i -> i.prepared[m] != null ? i.prepared[m] : model.prepare(i.image)).toList();
+            List<float[]> vectors = model.embedPrepared(inputs);
             for (int i = 0; i < decoded.size(); i++) {
                 decoded.get(i).vectors[m] = vectors.get(i);
             }

@@ -1,6 +1,7 @@
 package dev.imagesearch;
 
 import dev.imagesearch.files.ImageFiles;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.image.ContentId;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.search.IndexedModel;
@@ -20,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-ahead of {@link BatchIndexer}: takes the next batch of paths and reads, hashes and (speculatively)
- * decodes it on the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which files
- * are unchanged and what each model must embed is decided when the batch's turn comes, after the previous batch's
- * writes.
+ * The read-ahead of {@link BatchIndexer}: takes the next batch of paths and reads, hashes, (speculatively)
+ * decodes it and prepares each image for every model ({@link IndexedModel#prepare}: resizing, tensor layout) on
+ * the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which files are unchanged
+ * and what each model must embed is decided when the batch's turn comes, after the previous batch's writes.
  */
 final class BatchPrefetch {
 
@@ -50,6 +51,8 @@ final class BatchPrefetch {
         ContentId cid;
         byte[] bytes;
         BufferedImage image;
+        /** Per model: the image prepared for it on the decode pool ({@link IndexedModel#prepare}), or null. */
+        final PreparedImage[] prepared;
         /** Why decoding failed (counts only if the image turns out to be needed), or null. */
         String decodeFailure;
         /** Whether decoding was attempted (successfully or not). */
@@ -66,6 +69,7 @@ final class BatchPrefetch {
             this.location = location;
             this.duplicate = duplicate;
             this.vectors = new float[models][];
+            this.prepared = new PreparedImage[models];
             this.modelFailures = new String[models];
         }
     }
@@ -79,7 +83,7 @@ final class BatchPrefetch {
         /** Completes when the speculative decoding is done (after {@link #read}). */
         CompletableFuture<Void> decoded;
         volatile boolean cancelled;
-        /** The batch prefetched while this one is embedded, once started. */
+        /** The batch after this one, once its prefetch has started. */
         Batch next;
 
         Batch(List<Path> paths, List<Item> items) {
@@ -87,10 +91,13 @@ final class BatchPrefetch {
             this.items = items;
         }
 
-        /** Stops the work of a prefetched batch that will not be indexed (tasks already running finish). */
+        /**
+         * Stops the work of a prefetched batch that will not be indexed, and of the batches prefetched after it
+         * (tasks already running finish).
+         */
         static void cancel(Batch batch) {
-            if (batch != null) {
-                batch.cancelled = true;
+            for (Batch b = batch; b != null; b = b.next) {
+                b.cancelled = true;
             }
         }
     }
@@ -176,6 +183,7 @@ final class BatchPrefetch {
         }
         try {
             item.image = decoding.decode(item.bytes);
+            prepare(item);
         } catch (ImageDecodeException e) {
             item.decodeFailure = e.getMessage();
         } catch (RuntimeException e) {
@@ -183,6 +191,21 @@ final class BatchPrefetch {
         } finally {
             item.decoded = true;
             item.bytes = null;
+        }
+    }
+
+    /**
+     * Prepares the decoded image for every model here, off the indexing thread (the models' preprocessing then
+     * overlaps the previous batch's inference). A model that cannot prepare it is left to the indexing thread,
+     * which reports that model's failure for this image.
+     */
+    private void prepare(Item item) {
+        for (int m = 0; m < models.size(); m++) {
+            try {
+                item.prepared[m] = models.get(m).prepare(item.image);
+            } catch (RuntimeException e) {
+                LOG.debug("Model {} could not prepare an image ahead: {}", models.get(m).name(), e.toString());
+            }
         }
     }
 

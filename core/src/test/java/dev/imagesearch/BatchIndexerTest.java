@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.image.ContentId;
 import dev.imagesearch.testing.TestImages;
 import java.awt.image.BufferedImage;
@@ -168,6 +169,74 @@ class BatchIndexerTest {
                 .build()) {
             search.index(List.of(big, small));
             assertThat(full.widths).containsExactly(1200, 300);
+        }
+    }
+
+    /** Prepares off the indexing thread (recording the thread), and fails to prepare one image on purpose. */
+    static final class PreparingEmbedder implements Embedder {
+        final RecordingEmbedder inner = new RecordingEmbedder(0);
+        final List<String> prepareThreads = Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> preparedWidths = Collections.synchronizedList(new ArrayList<>());
+        final int failWidth;
+
+        PreparingEmbedder(int failWidth) {
+            this.failWidth = failWidth;
+        }
+
+        record Mean(BufferedImage image, float[] vector) implements PreparedImage {
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public int dimension() {
+            return 3;
+        }
+
+        @Override
+        public float[] embed(BufferedImage image) {
+            return inner.embed(image);
+        }
+
+        @Override
+        public PreparedImage prepare(BufferedImage image) {
+            prepareThreads.add(Thread.currentThread().getName());
+            if (image.getWidth() == failWidth) {
+                throw new IllegalStateException("cannot prepare this one ahead");
+            }
+            return new Mean(image, inner.embed(image));
+        }
+
+        @Override
+        public List<float[]> embedPrepared(List<PreparedImage> images) {
+            List<float[]> out = new ArrayList<>();
+            for (PreparedImage p : images) {
+                out.add(p instanceof Mean m ? m.vector() : embed(p.image()));
+                preparedWidths.add(p instanceof Mean ? p.image().getWidth() : -1);
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void imagesArePreparedOnTheDecodeThreadsAndOneThatCannotBeIsPreparedWhenEmbedded() throws Exception {
+        Path a = png("a.png", 1, 32);
+        Path b = png("b.png", 2, 33);
+        Path c = png("c.png", 3, 34);
+        PreparingEmbedder embedder = new PreparingEmbedder(33);
+        try (ImageSearch search = builder(embedder).batchSize(2).build()) {
+            IndexReport r = search.index(List.of(a, b, c));
+            assertThat(r.indexed()).isEqualTo(3);
+            assertThat(r.failures()).isEmpty();
+            // all three ahead on the pool; b failed there, so the indexing thread prepared it again, failed again,
+            // and its batch (a, b) went the per-image way that finds the culprit: embed() of each image
+            assertThat(embedder.prepareThreads).filteredOn(t -> t.startsWith("imagesearch-decode")).hasSize(3);
+            assertThat(embedder.prepareThreads).hasSize(4);
+            assertThat(embedder.preparedWidths).containsExactly(34);
+            assertThat(search.similar(b, 1).get(0).location()).endsWith("b.png");
         }
     }
 }

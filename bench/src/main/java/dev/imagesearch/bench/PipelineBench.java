@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
 import dev.imagesearch.embed.Embedder;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
@@ -198,6 +199,16 @@ public final class PipelineBench {
         @Override
         public List<float[]> embedBatch(List<BufferedImage> images) {
             return delegate.embedBatch(images);
+        }
+
+        @Override
+        public PreparedImage prepare(BufferedImage image) {
+            return delegate.prepare(image);
+        }
+
+        @Override
+        public List<float[]> embedPrepared(List<PreparedImage> images) {
+            return delegate.embedPrepared(images);
         }
 
         @Override

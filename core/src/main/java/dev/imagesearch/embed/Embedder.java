@@ -51,6 +51,25 @@ public interface Embedder extends AutoCloseable {
         return images.stream().map(this::embed).toList();
     }
 
+    /**
+     * Does the work on one image that does not need the model (for a model: resizing it and writing its input
+     * tensor), so that callers can run it on other threads while the model is busy; the indexing pipeline calls it
+     * on its decode threads. Must be thread-safe, whatever {@link #threadSafe()} says. The default does nothing
+     * and returns the image.
+     */
+    default PreparedImage prepare(BufferedImage image) {
+        return () -> image;
+    }
+
+    /**
+     * Embeds images that {@link #prepare} made; the same vectors as {@link #embedBatch} of their images. The
+     * default embeds their images with {@link #embedBatch}; embedders that override {@link #prepare} override this
+     * too, and fall back to the images for a prepared image they did not make.
+     */
+    default List<float[]> embedPrepared(List<PreparedImage> images) {
+        return embedBatch(images.stream().map(PreparedImage::image).toList());
+    }
+
     /** How many images {@link #embedBatch} handles well at once. */
     default int preferredBatchSize() {
         return 8;

@@ -2,6 +2,7 @@ package dev.imagesearch.search;
 
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.store.VectorCollection;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -55,9 +56,36 @@ public record IndexedModel(String name, Embedder embedder, VectorCollection coll
                 vectors = e.embedBatch(rgb);
             }
         }
-        if (vectors == null || vectors.size() != rgb.size()) {
+        return checkVectors(vectors, rgb.size());
+    }
+
+    /**
+     * Embeds images that {@link #prepare} made, in one call of the model, and checks every vector.
+     *
+     * @throws EmbeddingException if a vector is missing or has the wrong length
+     */
+    public List<float[]> embedPrepared(List<PreparedImage> prepared) {
+        Embedder e = embedder;
+        List<float[]> vectors;
+        if (e.threadSafe()) {
+            vectors = e.embedPrepared(prepared);
+        } else {
+            synchronized (e) {
+                vectors = e.embedPrepared(prepared);
+            }
+        }
+        return checkVectors(vectors, prepared.size());
+    }
+
+    /** Prepares an image for {@link #embedPrepared} ({@link Embedder#prepare}: thread-safe, needs no lock). */
+    public PreparedImage prepare(BufferedImage rgb) {
+        return embedder.prepare(rgb);
+    }
+
+    private List<float[]> checkVectors(List<float[]> vectors, int images) {
+        if (vectors == null || vectors.size() != images) {
             throw new EmbeddingException("the embedder returned " + (vectors == null ? "nothing" : vectors.size()
-                    + " vectors") + " for " + rgb.size() + " images");
+                    + " vectors") + " for " + images + " images");
         }
         vectors.forEach(this::checkVector);
         return vectors;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -31,7 +32,12 @@ final class BatchRunner implements AutoCloseable {
     private final OnnxModel model;
     private final Pipeline pipeline;
     private final int batchSize;
+    /** Pooled tensors kept: the prefetched batch, the batch being run and one more. */
+    private static final int MAX_POOLED_BATCHES = 3;
+
     private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FloatBuffer> tensors = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pooledTensors = new AtomicInteger();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lifecycle
 
@@ -47,19 +53,71 @@ final class BatchRunner implements AutoCloseable {
         return batchSize;
     }
 
+    /** Writes one input's tensor ({@link Pipeline#elementsPerImage()} floats) at a buffer's position. */
+    interface Writer<T> {
+        void write(T input, FloatBuffer into);
+    }
+
+    /** Runs up to one batch of images through the pipeline; see {@link #run(List, Writer, String, int)}. */
+    List<float[][]> run(List<BufferedImage> images, String output, int channelAxis) {
+        return run(images, pipeline::apply, output, channelAxis);
+    }
+
     /**
-     * Runs up to one batch; returns per image {@code output} as {@code [1][n]} (not 4-D) or as
-     * {@code [spatial][channels]} with the channels on {@code channelAxis} (1 or 3) of a 4-D output.
+     * One image's input tensor, made off the batch ({@link OnnxEmbedder#prepare}), in a pooled direct buffer: hand
+     * it back with {@link #recycle} once run.
+     */
+    FloatBuffer tensor(BufferedImage image) {
+        FloatBuffer t = tensors.poll();
+        if (t != null) {
+            pooledTensors.decrementAndGet();
+        } else {
+            t = ByteBuffer.allocateDirect(pipeline.elementsPerImage() * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+        }
+        t.clear();
+        pipeline.apply(image, t);
+        return t.flip();
+    }
+
+    /** Tensors made by {@link #tensor} that will not be read again go back to the pool (up to a bound). */
+    void recycle(List<FloatBuffer> used) {
+        for (FloatBuffer t : used) {
+            if (t != null && pooledTensors.incrementAndGet() <= MAX_POOLED_BATCHES * batchSize) {
+                tensors.offer(t);
+            } else {
+                pooledTensors.decrementAndGet();
+            }
+        }
+    }
+
+    /** The vectors of any number of tensors made by {@link #tensor}, run a batch at a time. */
+    List<float[]> embed(List<FloatBuffer> inputs, EmbeddingHead head) {
+        List<float[]> result = new ArrayList<>(inputs.size());
+        for (int from = 0; from < inputs.size(); from += batchSize) {
+            List<FloatBuffer> chunk = inputs.subList(from, Math.min(inputs.size(), from + batchSize));
+            for (float[][] row : run(chunk, (t, into) -> into.put(t.duplicate()), head.output(),
+                    head.channelAxis())) {
+                result.add(head.vector(row));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Runs up to one batch, each input written by {@code writer}; returns per input {@code output} as
+     * {@code [1][n]} (not 4-D) or as {@code [spatial][channels]} with the channels on {@code channelAxis} (1 or 3)
+     * of a 4-D output.
      *
      * @throws IllegalStateException after {@link #close()}
      */
-    List<float[][]> run(List<BufferedImage> images, String output, int channelAxis) {
+    <T> List<float[][]> run(List<T> inputs, Writer<? super T> writer, String output, int channelAxis) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("OnnxEmbedder " + name + " is closed");
             }
-            int n = images.size();
+            int n = inputs.size();
             int feed = model.fixedBatch() > 0 ? model.fixedBatch() : n; // a fixed batch is padded with zeros
             if (model.fixedBatch() > 0 && n > feed) {
                 throw new IllegalStateException("batch of " + n + " above the model's fixed batch " + feed);
@@ -68,8 +126,8 @@ final class BatchRunner implements AutoCloseable {
             FloatBuffer buf = takeBuffer();
             try {
                 buf.clear();
-                for (BufferedImage image : images) {
-                    pipeline.apply(image, buf);
+                for (T input : inputs) {
+                    writer.write(input, buf);
                 }
                 while (buf.position() < feed * per) {
                     buf.put(0f);
@@ -146,6 +204,7 @@ final class BatchRunner implements AutoCloseable {
             }
             closed = true;
             buffers.clear();
+            tensors.clear();
             model.session().close();
         } catch (OrtException e) {
             throw new EmbeddingException("Failed to close the ONNX Runtime session of " + name, e);

@@ -2,10 +2,12 @@ package dev.imagesearch.onnx;
 
 import dev.imagesearch.embed.Embedder;
 import dev.imagesearch.embed.EmbeddingException;
+import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.onnx.preprocess.Layout;
 import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,23 +182,37 @@ public final class OnnxEmbedder implements Embedder {
 
     @Override
     public List<float[]> embedBatch(List<BufferedImage> images) {
-        if (!flipAverage) {
-            return embedOnce(images);
-        }
-        return FlipAverage.combine(embedOnce(images), embedOnce(images.stream().map(FlipAverage::mirror).toList()),
-                head.normalize());
+        return embedPrepared(images.stream().map(this::prepare).toList());
     }
 
-    private List<float[]> embedOnce(List<BufferedImage> images) {
-        List<float[]> result = new ArrayList<>(images.size());
-        int batchSize = runner.batchSize();
-        for (int from = 0; from < images.size(); from += batchSize) {
-            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + batchSize));
-            for (float[][] row : runner.run(chunk, head.output(), head.channelAxis())) {
-                result.add(head.vector(row));
-            }
+    /** The image's input tensor (and its mirror image's, with flip averaging). Thread-safe. */
+    @Override
+    public PreparedImage prepare(BufferedImage image) {
+        Objects.requireNonNull(image, "image");
+        return new PreparedTensor(this, image, runner.tensor(image),
+                flipAverage ? runner.tensor(FlipAverage.mirror(image)) : null);
+    }
+
+    /**
+     * Runs the tensors of images this embedder prepared (each prepared image runs once: its buffers are reused
+     * after); an image prepared elsewhere, or run before, is prepared again.
+     */
+    @Override
+    public List<float[]> embedPrepared(List<PreparedImage> images) {
+        List<PreparedTensor> tensors = new ArrayList<>(images.size());
+        for (PreparedImage p : images) {
+            tensors.add(p instanceof PreparedTensor t && t.claim(this) ? t : (PreparedTensor) prepare(p.image()));
         }
-        return result;
+        List<FloatBuffer> plain = tensors.stream().map(PreparedTensor::tensor).toList();
+        List<FloatBuffer> mirrored = flipAverage ? tensors.stream().map(PreparedTensor::mirrored).toList() : List.of();
+        try {
+            List<float[]> vectors = runner.embed(plain, head);
+            return !flipAverage ? vectors : FlipAverage.combine(vectors, runner.embed(mirrored, head),
+                    head.normalize());
+        } finally {
+            runner.recycle(plain);
+            runner.recycle(mirrored);
+        }
     }
 
     /**
