@@ -171,7 +171,7 @@ final class ClasspathModels {
     /** The SHA-256 (hex) of a file, or "" if it cannot be read. */
     private static String sha256(Path file) {
         try {
-            return OnnxEmbedder.sha256(file);
+            return OnnxModel.sha256(file);
         } catch (RuntimeException e) {
             return "";
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * An {@link Embedder} that runs an ONNX image model with ONNX Runtime.
@@ -167,8 +168,8 @@ public final class OnnxEmbedder implements Embedder {
 
     /** The descriptor's {@code duplicates.threshold}, if any. */
     @Override
-    public java.util.OptionalDouble duplicateThreshold() {
-        return descriptor.map(ModelDescriptor::duplicateThreshold).orElse(java.util.OptionalDouble.empty());
+    public OptionalDouble duplicateThreshold() {
+        return descriptor.map(ModelDescriptor::duplicateThreshold).orElse(OptionalDouble.empty());
     }
 
     @Override
@@ -269,11 +270,6 @@ public final class OnnxEmbedder implements Embedder {
     private static String defaultName(Path file) {
         String n = file.getFileName().toString();
         return n.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? n.substring(0, n.length() - 5) : n;
-    }
-
-    /** SHA-256 (lower-case hex) of a file, as {@link #modelSha256()} reports it. */
-    static String sha256(Path file) {
-        return OnnxModel.sha256(file);
     }
 
     /** Builder of {@link OnnxEmbedder}; see {@link OnnxEmbedder#builder(Path)} for the defaults. */

@@ -30,7 +30,7 @@ class ClasspathModelCatalogTest {
     /** A model artifact jar holding one tiny real ONNX model; {@code shaOverride} replaces the true checksum. */
     private Path modelJar(String name, String shaOverride) throws Exception {
         Path onnx = TinyOnnx.write(tmp.resolve(name + "-build.onnx"), TinyOnnx.FLOAT, -1, 3, -2, -3);
-        String sha = shaOverride != null ? shaOverride : OnnxEmbedder.sha256(onnx);
+        String sha = shaOverride != null ? shaOverride : OnnxModel.sha256(onnx);
         String dir = ClasspathModels.ROOT + "models/" + name + "/";
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(ClasspathModels.INDEX, (name + "\n").getBytes(StandardCharsets.UTF_8));
@@ -129,9 +129,9 @@ class ClasspathModelCatalogTest {
             byte[] bytes = Files.readAllBytes(copy);
             bytes[bytes.length / 2] ^= 1;
             Files.write(copy, bytes);
-            String damaged = OnnxEmbedder.sha256(copy);
+            String damaged = OnnxModel.sha256(copy);
             try (OnnxEmbedder e = catalog(cl).load("delta")) {
-                assertThat(e.modelSha256()).isNotEqualTo(damaged).isEqualTo(OnnxEmbedder.sha256(copy));
+                assertThat(e.modelSha256()).isNotEqualTo(damaged).isEqualTo(OnnxModel.sha256(copy));
             }
         }
     }

@@ -19,7 +19,7 @@ class DuplicateThresholdMetadataTest {
         Path dir = Files.createDirectories(root.resolve(name));
         TinyOnnx.write(dir.resolve("model.onnx"), TinyOnnx.FLOAT, -1, 3, -2, -3);
         Files.writeString(dir.resolve("model.properties"), "name=" + name + "\nfile=model.onnx\nsha256="
-                + OnnxEmbedder.sha256(dir.resolve("model.onnx")) + "\ndimension=3\noutput=map\npooling=avg\n"
+                + OnnxModel.sha256(dir.resolve("model.onnx")) + "\ndimension=3\noutput=map\npooling=avg\n"
                 + "preset=keras-tf\n" + extra);
         return dir;
     }

@@ -18,7 +18,7 @@ class ModelCatalogTest {
     private Path model(String name, String extra) throws Exception {
         Path dir = Files.createDirectories(root.resolve(name));
         TinyOnnx.write(dir.resolve("model.onnx"), TinyOnnx.FLOAT, -1, 3, -2, -3); // any size: presets are 224
-        String sha = OnnxEmbedder.sha256(dir.resolve("model.onnx"));
+        String sha = OnnxModel.sha256(dir.resolve("model.onnx"));
         Files.writeString(dir.resolve("model.properties"), "name=" + name + "\nfile=model.onnx\nsha256=" + sha
                 + "\ndimension=3\noutput=map\npooling=avg\npreset=keras-tf\nlabels=labels.txt\n" + extra);
         Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\n");
