@@ -121,8 +121,8 @@ public abstract class ImageSearchSettings<B extends ImageSearchSettings<B>> {
     }
 
     /**
-     * Files per batch (memory holds up to two batches of decoded images: one embedded, the next decoded
-     * meanwhile). Default: the smallest preferred batch size of the models.
+     * Files per batch (memory holds up to two batches of decoded and prepared images: one embedded, the next
+     * decoded meanwhile). Default: the smallest preferred batch size of the models.
      */
     public B batchSize(int batchSize) {
         this.batchSize = batchSize;
@@ -159,7 +159,10 @@ public abstract class ImageSearchSettings<B extends ImageSearchSettings<B>> {
         return self();
     }
 
-    /** Threads that decode images. Default: the number of processors. */
+    /**
+     * Threads that read, hash and decode images while the models run, and prepare them for each model
+     * ({@code Embedder.prepare}: resizing, the input tensor). Default: the number of processors.
+     */
     public B decodeThreads(int threads) {
         this.decodeThreads = threads;
         return self();
