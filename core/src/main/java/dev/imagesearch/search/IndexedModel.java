@@ -7,6 +7,7 @@ import dev.imagesearch.store.VectorCollection;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One model of an index: its embedder and the vector collection that holds its vectors. Every model has a
@@ -47,16 +48,7 @@ public record IndexedModel(String name, Embedder embedder, VectorCollection coll
      * @throws EmbeddingException if a vector is missing or has the wrong length
      */
     public List<float[]> embedBatch(List<BufferedImage> rgb) {
-        Embedder e = embedder;
-        List<float[]> vectors;
-        if (e.threadSafe()) {
-            vectors = e.embedBatch(rgb);
-        } else {
-            synchronized (e) {
-                vectors = e.embedBatch(rgb);
-            }
-        }
-        return checkVectors(vectors, rgb.size());
+        return checkVectors(callModel(e -> e.embedBatch(rgb)), rgb.size());
     }
 
     /**
@@ -65,16 +57,18 @@ public record IndexedModel(String name, Embedder embedder, VectorCollection coll
      * @throws EmbeddingException if a vector is missing or has the wrong length
      */
     public List<float[]> embedPrepared(List<PreparedImage> prepared) {
+        return checkVectors(callModel(e -> e.embedPrepared(prepared)), prepared.size());
+    }
+
+    /** One call of the model, under the embedder's lock unless it is thread-safe. */
+    private List<float[]> callModel(Function<Embedder, List<float[]>> call) {
         Embedder e = embedder;
-        List<float[]> vectors;
         if (e.threadSafe()) {
-            vectors = e.embedPrepared(prepared);
-        } else {
-            synchronized (e) {
-                vectors = e.embedPrepared(prepared);
-            }
+            return call.apply(e);
         }
-        return checkVectors(vectors, prepared.size());
+        synchronized (e) {
+            return call.apply(e);
+        }
     }
 
     /** Prepares an image for {@link #embedPrepared} ({@link Embedder#prepare}: thread-safe, needs no lock). */
