@@ -80,6 +80,8 @@ final class BatchPrefetch {
         final List<Item> items;
         /** Completes when every file is read and hashed. */
         CompletableFuture<Void> read;
+        /** Per model, the ids it lacked when the decoding was planned; null: not known (prepare for every model). */
+        volatile List<Set<Long>> missing;
         /** Completes when the speculative decoding is done (after {@link #read}). */
         CompletableFuture<Void> decoded;
         volatile boolean cancelled;
@@ -161,18 +163,21 @@ final class BatchPrefetch {
         List<Long> unknown = readable.stream().map(i -> i.cid.id()).filter(id -> !embedding.contains(id))
                 .distinct().toList();
         Set<Long> needed = new HashSet<>();
+        List<Set<Long>> missing = new ArrayList<>(models.size());
         try {
             for (IndexedModel m : models) {
-                if (!unknown.isEmpty()) {
-                    Set<Long> stored = m.collection().existing(unknown);
-                    unknown.stream().filter(id -> !stored.contains(id)).forEach(needed::add);
-                }
+                Set<Long> stored = unknown.isEmpty() ? Set.of() : m.collection().existing(unknown);
+                Set<Long> lacking = new HashSet<>();
+                unknown.stream().filter(id -> !stored.contains(id)).forEach(lacking::add);
+                needed.addAll(lacking);
+                missing.add(lacking);
             }
         } catch (RuntimeException e) {
             // only a guess: the batch's own check (on the indexing thread) reports a backend failure
             LOG.debug("Cannot look ahead in the vector store: {}", e.toString());
             return List.of();
         }
+        batch.missing = missing;
         Set<Long> first = new HashSet<>();
         return readable.stream().filter(i -> needed.contains(i.cid.id()) && first.add(i.cid.id())).toList();
     }
@@ -183,7 +188,7 @@ final class BatchPrefetch {
         }
         try {
             item.image = decoding.decode(item.bytes);
-            prepare(item);
+            prepare(item, batch.missing);
         } catch (ImageDecodeException e) {
             item.decodeFailure = e.getMessage();
         } catch (RuntimeException e) {
@@ -195,12 +200,15 @@ final class BatchPrefetch {
     }
 
     /**
-     * Prepares the decoded image for every model here, off the indexing thread (the models' preprocessing then
-     * overlaps the previous batch's inference). A model that cannot prepare it is left to the indexing thread,
-     * which reports that model's failure for this image.
+     * Prepares the decoded image here, off the indexing thread (the models' preprocessing then overlaps the
+     * previous batch's inference), for each model that lacks its vector ({@code missing}, per model; null: every
+     * model). A model that cannot prepare it is left to the indexing thread, which reports that model's failure.
      */
-    private void prepare(Item item) {
+    private void prepare(Item item, List<Set<Long>> missing) {
         for (int m = 0; m < models.size(); m++) {
+            if (missing != null && !missing.get(m).contains(item.cid.id())) {
+                continue;
+            }
             try {
                 item.prepared[m] = models.get(m).prepare(item.image);
             } catch (RuntimeException e) {

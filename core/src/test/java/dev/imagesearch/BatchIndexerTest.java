@@ -178,9 +178,15 @@ class BatchIndexerTest {
         final List<String> prepareThreads = Collections.synchronizedList(new ArrayList<>());
         final List<Integer> preparedWidths = Collections.synchronizedList(new ArrayList<>());
         final int failWidth;
+        final String name;
 
         PreparingEmbedder(int failWidth) {
+            this(failWidth, "mean-colour");
+        }
+
+        PreparingEmbedder(int failWidth, String name) {
             this.failWidth = failWidth;
+            this.name = name;
         }
 
         record Mean(BufferedImage image, float[] vector) implements PreparedImage {
@@ -188,7 +194,7 @@ class BatchIndexerTest {
 
         @Override
         public String name() {
-            return inner.name();
+            return name;
         }
 
         @Override
@@ -237,6 +243,25 @@ class BatchIndexerTest {
             assertThat(embedder.prepareThreads).hasSize(4);
             assertThat(embedder.preparedWidths).containsExactly(34);
             assertThat(search.similar(b, 1).get(0).location()).endsWith("b.png");
+        }
+    }
+
+    @Test
+    void imagesArePreparedAheadOnlyForTheModelsThatLackTheirVectors() throws Exception {
+        Path a = png("a.png", 1, 32);
+        Path b = png("b.png", 2, 33);
+        try (ImageSearch search = builder(new PreparingEmbedder(-1, "first")).build()) {
+            assertThat(search.index(List.of(a, b)).embedded()).isEqualTo(2);
+        }
+        PreparingEmbedder first = new PreparingEmbedder(-1, "first");
+        PreparingEmbedder second = new PreparingEmbedder(-1, "second"); // a model added to the index
+        try (ImageSearch search = ImageSearch.builder().embedder(first).addEmbedder(second)
+                .dataDirectory(tmp.resolve("data")).decodeThreads(2).build()) {
+            IndexReport r = search.index(List.of(a, b));
+            assertThat(r.embedded()).isEqualTo(2);
+            assertThat(second.preparedWidths).containsExactlyInAnyOrder(32, 33);
+            assertThat(first.prepareThreads).isEmpty();
+            assertThat(first.preparedWidths).isEmpty();
         }
     }
 }
