@@ -2,7 +2,6 @@ package dev.imagesearch.spark;
 
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.search.IndexedModel;
-import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.idmap.ImageRecord;
 import dev.imagesearch.image.ContentId;
@@ -243,9 +242,10 @@ final class PartitionIndexer implements Iterator<Row> {
         }
         IndexedModel model = models.get(m);
         try {
-            List<float[]> vectors = embedBatch(model, decoded.stream().map(i -> i.image).toList());
+            // IndexedModel calls the model under its lock unless it is thread-safe, and checks every vector
+            List<float[]> vectors = model.embedBatch(decoded.stream().map(i -> i.image).toList());
             for (int i = 0; i < decoded.size(); i++) {
-                decoded.get(i).vectors[m] = checked(model, vectors.get(i));
+                decoded.get(i).vectors[m] = vectors.get(i);
             }
         } catch (RuntimeException batchFailure) {
             // find out which image is at fault, so that the others are still indexed
@@ -258,24 +258,6 @@ final class PartitionIndexer implements Iterator<Row> {
                 }
             }
         }
-    }
-
-    private static List<float[]> embedBatch(IndexedModel model, List<BufferedImage> images) {
-        if (model.embedder().threadSafe()) {
-            return model.embedder().embedBatch(images);
-        }
-        synchronized (model.embedder()) {
-            return model.embedder().embedBatch(images);
-        }
-    }
-
-    private static float[] checked(IndexedModel model, float[] v) {
-        int dim = model.collection().spec().dimension();
-        if (v == null || v.length != dim) {
-            throw new EmbeddingException("the embedder returned " + (v == null ? "no vector" : v.length + " values")
-                    + " but the collection has dimension " + dim);
-        }
-        return v;
     }
 
     private List<Row> rows(List<Item> batch) {
