@@ -352,7 +352,7 @@ final class BatchIndexer {
             }
         }
         try {
-            prefetch.decodeMissing(needed.values());
+            prefetch.decodeMissing(needed.values(), toEmbed.stream().map(Map::keySet).toList());
             for (Item item : needed.values()) {
                 if (item.decodeFailure != null) {
                     item.failure = item.decodeFailure;

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The read-ahead of {@link BatchIndexer}: takes the next batch of paths and reads, hashes, (speculatively)
- * decodes it and prepares each image for every model ({@link IndexedModel#prepare}: resizing, tensor layout) on
- * the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which files are unchanged
+ * decodes it and prepares each image for the models that lack its vector ({@link IndexedModel#prepare}: resizing,
+ * tensor layout) on the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which files are unchanged
  * and what each model must embed is decided when the batch's turn comes, after the previous batch's writes.
  */
 final class BatchPrefetch {
@@ -188,7 +188,9 @@ final class BatchPrefetch {
         }
         try {
             item.image = decoding.decode(item.bytes);
-            prepare(item, batch.missing);
+            if (!batch.cancelled) {
+                prepare(item, batch.missing);
+            }
         } catch (ImageDecodeException e) {
             item.decodeFailure = e.getMessage();
         } catch (RuntimeException e) {
@@ -217,9 +219,13 @@ final class BatchPrefetch {
         }
     }
 
-    /** Decodes, in parallel, the items the prefetch did not decode, and waits for them. */
-    void decodeMissing(Collection<Item> needed) {
+    /**
+     * Decodes (and prepares for the models that {@code missing} says lack them, per model) in parallel the items the
+     * prefetch did not decode, and waits for them.
+     */
+    void decodeMissing(Collection<Item> needed, List<Set<Long>> missing) {
         Batch now = new Batch(List.of(), List.of());
+        now.missing = missing;
         List<CompletableFuture<Void>> decoding = new ArrayList<>();
         for (Item item : needed) {
             if (!item.decoded) {

@@ -88,7 +88,7 @@ public final class Fusion {
 
     /**
      * This fusion with the models' quality priors (model name → mAP@10, see {@link QualityPriors}), which give the
-     * weights when none were set explicitly. Replaces any priors attached before.
+     * weights when none were set explicitly, and no variants. Replaces any priors and variants attached before.
      */
     public Fusion withPriors(Map<String, Double> priors) {
         return withPriors(priors, Map.of());

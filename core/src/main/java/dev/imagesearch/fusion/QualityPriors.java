@@ -3,9 +3,12 @@ package dev.imagesearch.fusion;
 import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.embed.Embedder;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Default fusion weights from each model's measured quality.
@@ -76,14 +79,29 @@ public final class QualityPriors {
 
     /**
      * The models of {@code models} whose metadata names the model they are a variant of ({@value #VARIANT_KEY}),
-     * by model (collection) name.
+     * by model (collection) name, each mapped to the collection of its base when the base is fused too (the
+     * metadata names the base model, whose collection may have another name), else to the base's name. A variant
+     * of a variant maps to the root of the chain, as far as the fused models' metadata tells.
      */
     public static Map<String, String> variants(Collection<IndexedModel> models) {
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> collectionOf = new HashMap<>(); // a model's own name -> its collection's name
+        Map<String, String> baseOf = new HashMap<>();
         for (IndexedModel m : models) {
+            collectionOf.put(m.embedder().name(), m.name());
             String v = m.embedder().properties().get(VARIANT_KEY);
             if (v != null && !v.isBlank()) {
-                out.put(m.name(), v.trim());
+                baseOf.put(m.embedder().name(), v.trim());
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (IndexedModel m : models) {
+            String root = m.embedder().name();
+            Set<String> seen = new HashSet<>();
+            while (baseOf.containsKey(root) && seen.add(root)) {
+                root = baseOf.get(root);
+            }
+            if (!root.equals(m.embedder().name())) {
+                out.put(m.name(), collectionOf.getOrDefault(root, root));
             }
         }
         return out;

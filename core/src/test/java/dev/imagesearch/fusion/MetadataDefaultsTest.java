@@ -97,6 +97,25 @@ class MetadataDefaultsTest {
     }
 
     @Test
+    void aVariantFindsItsBaseUnderAnotherCollectionNameAndAlongAChain() throws Exception {
+        List<Path> files = photos(6);
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(PixelEmbedder.builder().name("a").grid(2).build(), Map.of(QualityPriors.KEY, "0.48")))
+                .collectionName("photos") // the base's collection is not named after the model
+                .addEmbedder(with(PixelEmbedder.builder().name("a-int8").grid(5).build(),
+                        Map.of(QualityPriors.KEY, "0.47", QualityPriors.VARIANT_KEY, "a")))
+                .addEmbedder(with(PixelEmbedder.builder().name("a-int8-gem").grid(3).build(),
+                        Map.of(QualityPriors.KEY, "0.46", QualityPriors.VARIANT_KEY, "a-int8")))
+                .dataDirectory(tmp.resolve("data")).build()) {
+            search.index(files);
+            MultiModelResult r = search.searchAll(files.get(2), 4, Fusion.parse("zscore").build());
+            assertThat(r.fusion().variants()).containsEntry("a-int8", "photos").containsEntry("a-int8-gem", "photos");
+            assertThat(r.fusion().effectiveWeights(List.of("photos", "a-int8", "a-int8-gem")))
+                    .containsEntry("photos", 1.0).containsEntry("a-int8", 0.0).containsEntry("a-int8-gem", 0.0);
+        }
+    }
+
+    @Test
     void queryExpansionFromTheModelsMetadataChangesTheSecondSearch() throws Exception {
         List<Path> files = photos(6);
         PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();

@@ -32,7 +32,11 @@ final class BatchRunner implements AutoCloseable {
     private final OnnxModel model;
     private final Pipeline pipeline;
     private final int batchSize;
-    /** Pooled tensors kept: the prefetched batch, the batch being run and one more. */
+    /**
+     * Pooled tensors kept, in this runner's batches: with the indexer's default batch size (the model's), the
+     * prefetched batch, the batch being run and one more. Tensors beyond it, or never run (a cancelled batch),
+     * are left to the garbage collector, which frees their direct memory.
+     */
     private static final int MAX_POOLED_BATCHES = 3;
 
     private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();

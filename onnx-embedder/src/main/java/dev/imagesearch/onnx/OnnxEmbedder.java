@@ -7,7 +7,6 @@ import dev.imagesearch.onnx.preprocess.Layout;
 import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,8 @@ import java.util.OptionalDouble;
  * loading ({@code OnnxModel}: hashing, session, input and output probing), batching ({@code BatchRunner}) and the
  * embedding head ({@code EmbeddingHead}: pooling, L2 normalisation).
  *
- * <p><b>Thread-safety:</b> an instance is thread-safe. {@link #embed}, {@link #embedBatch} and {@link #run} may
- * be called concurrently from any number of threads: ONNX Runtime sessions allow concurrent {@code run} calls,
+ * <p><b>Thread-safety:</b> an instance is thread-safe. {@link #embed}, {@link #embedBatch}, {@link #prepare},
+ * {@link #embedPrepared} and {@link #run} may be called concurrently from any number of threads: ONNX Runtime sessions allow concurrent {@code run} calls,
  * and input buffers come from a concurrent pool, never shared between two calls in flight. {@link #close()} waits
  * for calls in flight to finish; calls after it fail with {@link IllegalStateException}.
  */
@@ -201,18 +200,16 @@ public final class OnnxEmbedder implements Embedder {
     @Override
     public List<float[]> embedPrepared(List<PreparedImage> images) {
         List<PreparedTensor> tensors = new ArrayList<>(images.size());
-        for (PreparedImage p : images) {
-            tensors.add(p instanceof PreparedTensor t && t.claim(this) ? t : (PreparedTensor) prepare(p.image()));
-        }
-        List<FloatBuffer> plain = tensors.stream().map(PreparedTensor::tensor).toList();
-        List<FloatBuffer> mirrored = flipAverage ? tensors.stream().map(PreparedTensor::mirrored).toList() : List.of();
         try {
-            List<float[]> vectors = runner.embed(plain, head);
-            return !flipAverage ? vectors : FlipAverage.combine(vectors, runner.embed(mirrored, head),
-                    head.normalize());
-        } finally {
-            runner.recycle(plain);
-            runner.recycle(mirrored);
+            for (PreparedImage p : images) {
+                tensors.add(p instanceof PreparedTensor t && t.claim(this) ? t : (PreparedTensor) prepare(p.image()));
+            }
+            List<float[]> vectors = runner.embed(tensors.stream().map(PreparedTensor::tensor).toList(), head);
+            return !flipAverage ? vectors : FlipAverage.combine(vectors,
+                    runner.embed(tensors.stream().map(PreparedTensor::mirrored).toList(), head), head.normalize());
+        } finally { // also when a run failed: these tensors are claimed and will not be read again
+            runner.recycle(tensors.stream().map(PreparedTensor::tensor).toList());
+            runner.recycle(tensors.stream().map(PreparedTensor::mirrored).toList());
         }
     }
 
