@@ -15,6 +15,7 @@ import dev.imagesearch.onnx.OnnxEmbedder;
 import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
+import dev.imagesearch.simdjpeg.SimdJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -99,19 +100,21 @@ public final class PipelineBench {
         return b.build();
     }
 
-    /** {@code --decoder opencv} (default) or {@code imageio}: who decodes JPEGs. */
+    /** {@code --decoder opencv} (default), {@code opencv-simd} or {@code imageio}: who decodes JPEGs. */
     private ScaledJpegDecoder jpegDecoder() {
         return switch (opt("decoder", "opencv")) {
             case "opencv" -> OpenCvJpegDecoder.load();
+            case "opencv-simd" -> SimdJpegDecoder.load();
             case "imageio" -> null;
-            default -> throw new IllegalArgumentException("--decoder opencv|imageio, got " + opt("decoder", ""));
+            default -> throw new IllegalArgumentException("--decoder opencv|opencv-simd|imageio, got "
+                    + opt("decoder", ""));
         };
     }
 
     /** {@code --png-decoder opencv|imageio} (default: as {@code --decoder}): who decodes plain PNGs. */
     private PngDecoder pngDecoder() {
         return switch (opt("png-decoder", opt("decoder", "opencv"))) {
-            case "opencv" -> OpenCvPngDecoder.load();
+            case "opencv", "opencv-simd" -> OpenCvPngDecoder.load();
             case "imageio" -> null;
             default -> throw new IllegalArgumentException("--png-decoder opencv|imageio, got "
                     + opt("png-decoder", ""));
