@@ -24,7 +24,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * presets ({@code IMREAD_REDUCED_COLOR_2/4/8} = DCT-domain scaling). The {@code opencv-decoder} module's OpenCV
  * build bundles libjpeg-turbo without SIMD; this one decodes the benchmark photos about 20 % faster
  * (docs/BENCHMARKS.md). Its name, {@value #NAME}, is part of an index's identity: an index built with it is opened
- * with it. Thread-safe: {@code imdecode} keeps no state between calls.
+ * with it. JavaCPP extracts the native libraries once into its cache ({@code ~/.javacpp/cache} unless the system
+ * property {@code org.bytedeco.javacpp.cachedir} says otherwise). Thread-safe: {@code imdecode} keeps no state
+ * between calls.
  *
  * <pre>{@code
  * ImageSearch search = ImageSearch.builder().jpegDecoder(SimdJpegDecoder.load()).build();
