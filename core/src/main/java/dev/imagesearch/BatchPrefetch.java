@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The read-ahead of {@link BatchIndexer}: takes the next batch of paths and reads, hashes, (speculatively)
  * decodes it and prepares each image for the models that lack its vector ({@link IndexedModel#prepare}: resizing,
- * tensor layout) on the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which files are unchanged
- * and what each model must embed is decided when the batch's turn comes, after the previous batch's writes.
+ * tensor layout) on the decode pool while the previous batch is embedded. Only pixels are prepared ahead: which
+ * files are unchanged and what each model must embed is decided when the batch's turn comes, after the previous
+ * batch's writes.
  */
 final class BatchPrefetch {
 

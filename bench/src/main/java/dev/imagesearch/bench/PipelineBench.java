@@ -5,8 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.IndexReport;
-import dev.imagesearch.embed.Embedder;
-import dev.imagesearch.embed.PreparedImage;
 import dev.imagesearch.image.ImageDecoder;
 import dev.imagesearch.image.PngDecoder;
 import dev.imagesearch.image.ScaledJpegDecoder;
@@ -15,8 +13,8 @@ import dev.imagesearch.onnx.OnnxEmbedder;
 import dev.imagesearch.onnx.preprocess.Pipeline;
 import dev.imagesearch.onnx.preprocess.Preprocessing;
 import dev.imagesearch.opencv.OpenCvJpegDecoder;
-import dev.imagesearch.simdjpeg.SimdJpegDecoder;
 import dev.imagesearch.opencv.OpenCvPngDecoder;
+import dev.imagesearch.simdjpeg.SimdJpegDecoder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -172,62 +170,6 @@ public final class PipelineBench {
                 .getProcessCpuTime() / 1e9;
     }
 
-    /** An embedder whose close() does nothing, so that several ImageSearch instances can share one session. */
-    private record Unclosable(Embedder delegate) implements Embedder {
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public int dimension() {
-            return delegate.dimension();
-        }
-
-        @Override
-        public String fingerprint() {
-            return delegate.fingerprint();
-        }
-
-        @Override
-        public boolean threadSafe() {
-            return delegate.threadSafe();
-        }
-
-        @Override
-        public float[] embed(BufferedImage image) {
-            return delegate.embed(image);
-        }
-
-        @Override
-        public List<float[]> embedBatch(List<BufferedImage> images) {
-            return delegate.embedBatch(images);
-        }
-
-        @Override
-        public PreparedImage prepare(BufferedImage image) {
-            return delegate.prepare(image);
-        }
-
-        @Override
-        public List<float[]> embedPrepared(List<PreparedImage> images) {
-            return delegate.embedPrepared(images);
-        }
-
-        @Override
-        public int preferredBatchSize() {
-            return delegate.preferredBatchSize();
-        }
-
-        @Override
-        public int minimumInputSide() {
-            return delegate.minimumInputSide();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     /** ONNX Runtime alone on a pre-made random batch: {@code sessions} sessions run in parallel. */
     private void raw() throws Exception {

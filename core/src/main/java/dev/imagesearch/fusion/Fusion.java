@@ -109,7 +109,10 @@ public final class Fusion {
         return priors;
     }
 
-    /** Model name → the base model it is a variant of, attached by {@link #withPriors(Map, Map)} (empty by default). */
+    /**
+     * Model name → the base model it is a variant of, attached by {@link #withPriors(Map, Map)} (empty by
+     * default).
+     */
     public Map<String, String> variants() {
         return variants;
     }

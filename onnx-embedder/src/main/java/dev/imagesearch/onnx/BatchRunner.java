@@ -57,14 +57,14 @@ final class BatchRunner implements AutoCloseable {
         return batchSize;
     }
 
-    /** Writes one input's tensor ({@link Pipeline#elementsPerImage()} floats) at a buffer's position. */
-    interface Writer<T> {
-        void write(T input, FloatBuffer into);
-    }
-
-    /** Runs up to one batch of images through the pipeline; see {@link #run(List, Writer, String, int)}. */
-    List<float[][]> run(List<BufferedImage> images, String output, int channelAxis) {
-        return run(images, pipeline::apply, output, channelAxis);
+    /** One image alone, through the pipeline and the model; see {@link #run(List, String, int)}. */
+    float[][] runOne(BufferedImage image, String output, int channelAxis) {
+        FloatBuffer t = tensor(image);
+        try {
+            return run(List.of(t), output, channelAxis).get(0);
+        } finally {
+            recycle(List.of(t));
+        }
     }
 
     /**
@@ -100,8 +100,7 @@ final class BatchRunner implements AutoCloseable {
         List<float[]> result = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += batchSize) {
             List<FloatBuffer> chunk = inputs.subList(from, Math.min(inputs.size(), from + batchSize));
-            for (float[][] row : run(chunk, (t, into) -> into.put(t.duplicate()), head.output(),
-                    head.channelAxis())) {
+            for (float[][] row : run(chunk, head.output(), head.channelAxis())) {
                 result.add(head.vector(row));
             }
         }
@@ -109,13 +108,12 @@ final class BatchRunner implements AutoCloseable {
     }
 
     /**
-     * Runs up to one batch, each input written by {@code writer}; returns per input {@code output} as
-     * {@code [1][n]} (not 4-D) or as {@code [spatial][channels]} with the channels on {@code channelAxis} (1 or 3)
-     * of a 4-D output.
+     * Runs up to one batch of tensors made by {@link #tensor}; returns per tensor {@code output} as {@code [1][n]}
+     * (not 4-D) or as {@code [spatial][channels]} with the channels on {@code channelAxis} (1 or 3) of a 4-D output.
      *
      * @throws IllegalStateException after {@link #close()}
      */
-    <T> List<float[][]> run(List<T> inputs, Writer<? super T> writer, String output, int channelAxis) {
+    List<float[][]> run(List<FloatBuffer> inputs, String output, int channelAxis) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
@@ -130,8 +128,8 @@ final class BatchRunner implements AutoCloseable {
             FloatBuffer buf = takeBuffer();
             try {
                 buf.clear();
-                for (T input : inputs) {
-                    writer.write(input, buf);
+                for (FloatBuffer input : inputs) {
+                    buf.put(input.duplicate()); // a copy of the view: the tensor's own position stays
                 }
                 while (buf.position() < feed * per) {
                     buf.put(0f);

@@ -30,8 +30,9 @@ import java.util.OptionalDouble;
  * embedding head ({@code EmbeddingHead}: pooling, L2 normalisation).
  *
  * <p><b>Thread-safety:</b> an instance is thread-safe. {@link #embed}, {@link #embedBatch}, {@link #prepare},
- * {@link #embedPrepared} and {@link #run} may be called concurrently from any number of threads: ONNX Runtime sessions allow concurrent {@code run} calls,
- * and input buffers come from a concurrent pool, never shared between two calls in flight. {@link #close()} waits
+ * {@link #embedPrepared} and {@link #run} may be called concurrently from any number of threads: ONNX Runtime
+ * sessions allow concurrent {@code run} calls, and input buffers and tensors come from concurrent pools, never
+ * shared between two calls in flight. {@link #close()} waits
  * for calls in flight to finish; calls after it fail with {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
@@ -188,6 +189,10 @@ public final class OnnxEmbedder implements Embedder {
     /** The image's input tensor (and its mirror image's, with flip averaging). Thread-safe. */
     @Override
     public PreparedImage prepare(BufferedImage image) {
+        return prepareTensor(image);
+    }
+
+    private PreparedTensor prepareTensor(BufferedImage image) {
         Objects.requireNonNull(image, "image");
         return new PreparedTensor(this, image, runner.tensor(image),
                 flipAverage ? runner.tensor(FlipAverage.mirror(image)) : null);
@@ -202,7 +207,7 @@ public final class OnnxEmbedder implements Embedder {
         List<PreparedTensor> tensors = new ArrayList<>(images.size());
         try {
             for (PreparedImage p : images) {
-                tensors.add(p instanceof PreparedTensor t && t.claim(this) ? t : (PreparedTensor) prepare(p.image()));
+                tensors.add(p instanceof PreparedTensor t && t.claim(this) ? t : prepareTensor(p.image()));
             }
             List<float[]> vectors = runner.embed(tensors.stream().map(PreparedTensor::tensor).toList(), head);
             return !flipAverage ? vectors : FlipAverage.combine(vectors,
@@ -227,7 +232,7 @@ public final class OnnxEmbedder implements Embedder {
                     + OnnxModel.describe(info.outputs()));
         }
         int axis = outputName.equals(head.output()) ? head.channelAxis() : (info.layout() == Layout.NHWC ? 3 : 1);
-        float[][] row = runner.run(List.of(image), outputName, axis).get(0);
+        float[][] row = runner.runOne(image, outputName, axis);
         return EmbeddingHead.reduce(row, head.pooling() == Pooling.MAX ? Pooling.MAX : Pooling.AVG);
     }
 
