@@ -109,10 +109,7 @@ public final class Fusion {
         return priors;
     }
 
-    /**
-     * Model name → the base model it is a variant of, attached by {@link #withPriors(Map, Map)} (empty by
-     * default).
-     */
+    /** Model name → the base model it is a variant of ({@link #withPriors(Map, Map)}); empty by default. */
     public Map<String, String> variants() {
         return variants;
     }
