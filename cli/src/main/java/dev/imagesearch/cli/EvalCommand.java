@@ -138,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 index(search, files, "images", common, err);
                 r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).subsetSizes(common.subsets)
-                        .queryExpansion(common.expansion()).build().run();
+                        .queryExpansion(common.expansion())
+                        .databaseAugmentation(common.augmentation()).build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (common.format == OutputFormat.JSON) {
@@ -212,7 +213,8 @@ final class EvalCommand implements Callable<Integer> {
                 index(queryIndex, queries.stream().map(NearDuplicateEvaluation.Query::file).toList(), "queries",
                         common, err);
                 NearDuplicateEvaluation.Builder b = NearDuplicateEvaluation.builder(originals, queryIndex, queries)
-                        .fusions(fusions).subsetSizes(common.subsets).queryExpansion(common.expansion());
+                        .fusions(fusions).subsetSizes(common.subsets).queryExpansion(common.expansion())
+                        .databaseAugmentation(common.augmentation());
                 if (thresholds != null) {
                     thresholds.forEach(b::threshold);
                 }

@@ -1,6 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.fusion.Fusion;
+import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +59,21 @@ final class EvalOptions {
             return qe == null ? null : QueryExpansion.parse(qe);
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--qe: " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--dba", paramLabel = "N[:ALPHA]",
+            description = "Database-side augmentation for every query: each of the top "
+                    + DatabaseAugmentation.DEFAULT_DEPTH + " results scored by its vector averaged with its top N "
+                    + "neighbours' (alpha-weighted with :ALPHA), then re-ranked; with --qe the query is expanded "
+                    + "with augmented vectors (default: none).")
+    String dba;
+
+    DatabaseAugmentation augmentation() {
+        try {
+            return dba == null ? null : DatabaseAugmentation.parse(dba);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--dba: " + e.getMessage());
         }
     }
 

@@ -6,7 +6,9 @@ import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.ModelResults;
+import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
+import dev.imagesearch.query.SearchRefinement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +41,7 @@ public final class LabelledEvaluation {
     private final int k;
     private final List<Fusion> fusions;
     private final List<List<String>> subsets;
-    private final QueryExpansion expansion;
+    private final SearchRefinement refinement;
 
     private LabelledEvaluation(Builder b) {
         this.search = b.search;
@@ -46,7 +49,7 @@ public final class LabelledEvaluation {
         this.k = b.k;
         this.fusions = Subsets.withPriors(b.fusions, search.models());
         this.subsets = Subsets.of(search.models().stream().map(IndexedModel::name).toList(), b.subsetSizes);
-        this.expansion = b.expansion;
+        this.refinement = b.refinement;
     }
 
     public static Builder builder(ImageSearch search, Path root) {
@@ -117,15 +120,9 @@ public final class LabelledEvaluation {
                     missing.merge(m.name(), 1, Integer::sum);
                     continue;
                 }
-                List<Match> hits = new ArrayList<>(search.similar(m, v.get(), depth + 1));
-                hits.removeIf(h -> h.id() == id);
-                if (expansion != null) {
-                    hits = new ArrayList<>(expansion.search(v.get(), hits, x -> m.collection().vector(x),
-                            (qv, n) -> search.similar(m, qv, n), depth + 1));
-                    hits.removeIf(h -> h.id() == id);
-                }
-                ModelResults r = new ModelResults(m.name(), m.collection().spec().metric(),
-                        hits.subList(0, Math.min(depth, hits.size())));
+                List<Match> hits = refinement.search(v.get(), depth, x -> m.collection().vector(x),
+                        (qv, n) -> search.similar(m, qv, n), Set.of(id)); // leave-one-out: never the query
+                ModelResults r = new ModelResults(m.name(), m.collection().spec().metric(), hits);
                 lists.add(r);
                 acc.add(m.name(), false, metrics(relevance(r.top(k).stream().map(Match::location).toList(),
                         labelOf, label), relevantTotal));
@@ -171,7 +168,7 @@ public final class LabelledEvaluation {
         private List<Fusion> fusions = List.of(Fusion.rrf(), Fusion.weighted(),
                 Fusion.builder(Fusion.Method.WEIGHTED).normalization(Fusion.Normalization.Z_SCORE).build());
         private List<Integer> subsetSizes = List.of();
-        private QueryExpansion expansion;
+        private SearchRefinement refinement = SearchRefinement.NONE;
 
         private Builder(ImageSearch search, Path root) {
             this.search = Objects.requireNonNull(search, "search");
@@ -207,7 +204,16 @@ public final class LabelledEvaluation {
 
         /** Query expansion applied to every model's search (then fused). Default: none. */
         public Builder queryExpansion(QueryExpansion expansion) {
-            this.expansion = expansion;
+            this.refinement = new SearchRefinement(expansion, refinement.augmentation());
+            return this;
+        }
+
+        /**
+         * Database-side augmentation applied to every model's search (with query expansion, if any, on top).
+         * Default: none.
+         */
+        public Builder databaseAugmentation(DatabaseAugmentation augmentation) {
+            this.refinement = new SearchRefinement(refinement.expansion(), augmentation);
             return this;
         }
 

@@ -8,7 +8,9 @@ import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.ModelResults;
 import dev.imagesearch.idmap.ImageRecord;
+import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
+import dev.imagesearch.query.SearchRefinement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Near-duplicate retrieval: transformed copies of indexed originals (crops, rotations, recompression, ...) are
@@ -105,7 +108,7 @@ public final class NearDuplicateEvaluation {
     private final List<Fusion> fusions;
     private final Map<String, Double> thresholds;
     private final List<List<String>> subsets;
-    private final QueryExpansion expansion;
+    private final SearchRefinement refinement;
 
     private NearDuplicateEvaluation(Builder b) {
         for (IndexedModel m : b.originals.models()) {
@@ -122,7 +125,7 @@ public final class NearDuplicateEvaluation {
                 : Subsets.withPriors(b.fusions, originals.models());
         this.subsets = Subsets.of(originals.models().stream().map(IndexedModel::name).toList(),
                 b.subsetSizes);
-        this.expansion = b.expansion;
+        this.refinement = b.refinement;
         this.thresholds = Map.copyOf(b.thresholds);
     }
 
@@ -166,11 +169,8 @@ public final class NearDuplicateEvaluation {
                 if (v.isEmpty()) {
                     break;
                 }
-                List<Match> hits = originals.similar(m, v.get(), depth);
-                if (expansion != null) {
-                    hits = expansion.search(v.get(), hits, x -> m.collection().vector(x),
-                            (qv, n) -> originals.similar(m, qv, n), depth);
-                }
+                List<Match> hits = refinement.search(v.get(), depth, x -> m.collection().vector(x),
+                        (qv, n) -> originals.similar(m, qv, n), Set.of());
                 lists.add(new ModelResults(m.name(), m.collection().spec().metric(), hits));
             }
             if (lists.size() < originals.models().size()) {
@@ -333,7 +333,7 @@ public final class NearDuplicateEvaluation {
                 Fusion.builder(Fusion.Method.WEIGHTED).normalization(Fusion.Normalization.Z_SCORE).build());
         private final Map<String, Double> thresholds = new HashMap<>();
         private List<Integer> subsetSizes = List.of();
-        private QueryExpansion expansion;
+        private SearchRefinement refinement = SearchRefinement.NONE;
 
         private Builder(ImageSearch originals, ImageSearch queryIndex, List<Query> queries) {
             this.originals = Objects.requireNonNull(originals, "originals");
@@ -364,7 +364,16 @@ public final class NearDuplicateEvaluation {
 
         /** Query expansion applied to every model's search of the originals (then fused). Default: none. */
         public Builder queryExpansion(QueryExpansion expansion) {
-            this.expansion = expansion;
+            this.refinement = new SearchRefinement(expansion, refinement.augmentation());
+            return this;
+        }
+
+        /**
+         * Database-side augmentation applied to every model's search (with query expansion, if any, on top).
+         * Default: none.
+         */
+        public Builder databaseAugmentation(DatabaseAugmentation augmentation) {
+            this.refinement = new SearchRefinement(refinement.expansion(), augmentation);
             return this;
         }
 

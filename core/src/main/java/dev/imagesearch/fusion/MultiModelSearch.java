@@ -1,7 +1,9 @@
 package dev.imagesearch.fusion;
 
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
+import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.search.SimilaritySearch;
@@ -12,13 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Searches with every model of an index ({@link SimilaritySearch}) and fuses the lists. A model that fails on the query image is
  * left out and reported in {@link MultiModelResult#failures()}; the others still answer. Only when every model
  * fails is it an error. A fusion without quality priors gets those of the index's models ({@link QualityPriors}),
- * which weigh the models when no weight was set. A model whose metadata has {@value #QUERY_EXPANSION_KEY} searches
- * with query expansion.
+ * which weigh the models when no weight was set. A model whose metadata has {@value #QUERY_EXPANSION_KEY} or
+ * {@value #DATABASE_AUGMENTATION_KEY} searches with query expansion or database-side augmentation.
  */
 public final class MultiModelSearch {
 
@@ -49,13 +53,8 @@ public final class MultiModelSearch {
                 failures.put(m.name(), "embedding failed: " + e.getMessage());
                 continue;
             }
-            List<Match> matches = k == 0 ? List.of() : search.similar(m, vector, fusion.depth(k));
-            QueryExpansion qe = expansion(m);
-            if (qe != null && !matches.isEmpty()) {
-                float[] q = vector;
-                matches = qe.search(q, matches, id -> m.collection().vector(id), (v, n) -> search.similar(m, v, n),
-                        fusion.depth(k));
-            }
+            List<Match> matches = k == 0 ? List.of() : refinement(m).search(vector, fusion.depth(k),
+                    id -> m.collection().vector(id), (v, n) -> search.similar(m, v, n), Set.of());
             perModel.add(new ModelResults(m.name(), m.collection().spec().metric(), matches));
         }
         if (perModel.isEmpty()) {
@@ -65,25 +64,33 @@ public final class MultiModelSearch {
     }
 
     /**
-     * The query expansion a model's metadata asks for ({@value #QUERY_EXPANSION_KEY}{@code =N} or {@code N:ALPHA},
-     * see {@link QueryExpansion#parse}), or null. Off unless set: the scores then measure closeness to the expanded
-     * query, not to the image (docs/EVALUATION.md).
+     * The refinement a model's metadata asks for: {@value #QUERY_EXPANSION_KEY}{@code =N} or {@code N:ALPHA} (see
+     * {@link QueryExpansion#parse}) and {@value #DATABASE_AUGMENTATION_KEY}, same form
+     * ({@link DatabaseAugmentation#parse}). Off unless set: the scores then measure closeness between expanded or
+     * augmented vectors, not between the images (docs/EVALUATION.md).
      *
-     * @throws IllegalArgumentException naming the model when the value is malformed
+     * @throws IllegalArgumentException naming the model and the key when a value is malformed
      */
-    static QueryExpansion expansion(IndexedModel m) {
-        String v = m.embedder().properties().get(QUERY_EXPANSION_KEY);
+    static SearchRefinement refinement(IndexedModel m) {
+        return new SearchRefinement(parse(m, QUERY_EXPANSION_KEY, QueryExpansion::parse),
+                parse(m, DATABASE_AUGMENTATION_KEY, DatabaseAugmentation::parse));
+    }
+
+    private static <T> T parse(IndexedModel m, String key, Function<String, T> parser) {
+        String v = m.embedder().properties().get(key);
         if (v == null || v.isBlank()) {
             return null;
         }
         try {
-            return QueryExpansion.parse(v);
+            return parser.apply(v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Model " + m.name() + ": " + QUERY_EXPANSION_KEY + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException("Model " + m.name() + ": " + key + ": " + e.getMessage(), e);
         }
     }
 
     /** The model metadata key that turns on query expansion for {@link #search}. */
     public static final String QUERY_EXPANSION_KEY = "query.expansion";
+
+    /** The model metadata key that turns on database-side augmentation for {@link #search}. */
+    public static final String DATABASE_AUGMENTATION_KEY = "database.augmentation";
 }

@@ -145,4 +145,34 @@ class MetadataDefaultsTest {
                     .hasMessageContaining("Model a: query.expansion: query expansion 'many'");
         }
     }
+
+    @Test
+    void databaseAugmentationFromTheModelsMetadataReRanksByAugmentedVectors() throws Exception {
+        List<Path> files = photos(6);
+        PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();
+        List<Float> plain;
+        try (ImageSearch search = ImageSearch.builder().embedder(a).dataDirectory(tmp.resolve("plain")).build()) {
+            search.index(files);
+            plain = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
+                    .map(dev.imagesearch.search.Match::score).toList();
+        }
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(a, Map.of(MultiModelSearch.DATABASE_AUGMENTATION_KEY, "2")))
+                .dataDirectory(tmp.resolve("dba")).build()) {
+            search.index(files);
+            List<Float> augmented = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
+                    .map(dev.imagesearch.search.Match::score).toList();
+            // the image itself is now scored against its vector averaged with two neighbours: below 1
+            assertThat(plain.get(0)).isGreaterThan(0.999f);
+            assertThat(augmented.get(0)).isLessThan(0.99f);
+            assertThat(augmented).hasSize(6).isNotEqualTo(plain);
+        }
+        try (ImageSearch search = ImageSearch.builder()
+                .embedder(with(a, Map.of(MultiModelSearch.DATABASE_AUGMENTATION_KEY, "0")))
+                .dataDirectory(tmp.resolve("bad")).build()) {
+            search.index(files);
+            assertThatThrownBy(() -> search.searchAll(files.get(1), 3, Fusion.rrf()))
+                    .hasMessageContaining("Model a: database.augmentation: database augmentation needs >= 1");
+        }
+    }
 }

@@ -1,0 +1,63 @@
+package dev.imagesearch.query;
+
+import dev.imagesearch.search.Match;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
+
+/**
+ * How one model's k-NN search is refined: optional {@link DatabaseAugmentation} (the index side) and optional
+ * {@link QueryExpansion} (the query side, expanded with augmented vectors when both are on, as in Radenović et
+ * al.). {@link #NONE} is the plain search. Immutable.
+ *
+ * @param expansion    query expansion, or null
+ * @param augmentation database-side augmentation, or null
+ */
+public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation augmentation) {
+
+    /** The plain search. */
+    public static final SearchRefinement NONE = new SearchRefinement(null, null);
+
+    /** {@code plain}, or the parts' names joined by {@code +}, e.g. {@code qe5:a3+dba10:a3}. */
+    public String name() {
+        if (expansion == null && augmentation == null) {
+            return "plain";
+        }
+        return expansion == null ? augmentation.name()
+                : augmentation == null ? expansion.name() : expansion.name() + "+" + augmentation.name();
+    }
+
+    /**
+     * The top {@code k} for {@code query}.
+     *
+     * @param vectors  an indexed image's stored vector by id
+     * @param search   the plain search: (vector, k) → results best first
+     * @param excluded ids never returned nor used as neighbours (e.g. the query itself, in a leave-one-out
+     *                 evaluation)
+     */
+    public List<Match> search(float[] query, int k, LongFunction<Optional<float[]>> vectors,
+                              BiFunction<float[], Integer, List<Match>> search, Set<Long> excluded) {
+        BiFunction<float[], Integer, List<Match>> s = excluded.isEmpty() ? search : (v, n) -> {
+            List<Match> out = new ArrayList<>(search.apply(v, n + excluded.size()));
+            out.removeIf(m -> excluded.contains(m.id()));
+            return out.size() > n ? out.subList(0, n) : out;
+        };
+        LongFunction<Optional<float[]>> vs = vectors;
+        if (augmentation != null) {
+            DatabaseAugmentation.Session session = augmentation.session(vectors, s);
+            s = session::search;
+            vs = session::vector;
+        }
+        if (expansion == null) {
+            return s.apply(query, k);
+        }
+        List<Match> first = s.apply(query, Math.max(k, expansion.neighbours()));
+        if (first.isEmpty()) {
+            return first;
+        }
+        return expansion.search(query, first, vs, s, k);
+    }
+}
