@@ -120,8 +120,7 @@ public final class LabelledEvaluation {
                     missing.merge(m.name(), 1, Integer::sum);
                     continue;
                 }
-                List<Match> hits = refinement.search(v.get(), depth, x -> m.collection().vector(x),
-                        (qv, n) -> search.similar(m, qv, n), Set.of(id)); // leave-one-out: never the query
+                List<Match> hits = refinement.search(v.get(), depth, m, search, Set.of(id)); // never the query
                 ModelResults r = new ModelResults(m.name(), m.collection().spec().metric(), hits);
                 lists.add(r);
                 acc.add(m.name(), false, metrics(relevance(r.top(k).stream().map(Match::location).toList(),

@@ -169,8 +169,7 @@ public final class NearDuplicateEvaluation {
                 if (v.isEmpty()) {
                     break;
                 }
-                List<Match> hits = refinement.search(v.get(), depth, x -> m.collection().vector(x),
-                        (qv, n) -> originals.similar(m, qv, n), Set.of());
+                List<Match> hits = refinement.search(v.get(), depth, m, originals, Set.of());
                 lists.add(new ModelResults(m.name(), m.collection().spec().metric(), hits));
             }
             if (lists.size() < originals.models().size()) {

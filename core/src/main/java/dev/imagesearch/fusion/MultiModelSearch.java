@@ -53,8 +53,8 @@ public final class MultiModelSearch {
                 failures.put(m.name(), "embedding failed: " + e.getMessage());
                 continue;
             }
-            List<Match> matches = k == 0 ? List.of() : refinement(m).search(vector, fusion.depth(k),
-                    id -> m.collection().vector(id), (v, n) -> search.similar(m, v, n), Set.of());
+            List<Match> matches = k == 0 ? List.of()
+                    : refinement(m).search(vector, fusion.depth(k), m, search, Set.of());
             perModel.add(new ModelResults(m.name(), m.collection().spec().metric(), matches));
         }
         if (perModel.isEmpty()) {

@@ -1,9 +1,11 @@
 package dev.imagesearch.query;
 
 import dev.imagesearch.search.Match;
+import dev.imagesearch.store.ScoredId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +19,11 @@ import java.util.function.Supplier;
  * every indexed vector is replaced by the weighted sum of itself and its top {@code n} neighbours in the index,
  * <pre>  d' = normalise(d + Σ_{i ≤ n} w_i · d_i),   w_i = max(0, s_i)^α</pre>
  * so that images of one kind pull together. Done at search time, nothing stored: the first {@link #depth()} results
- * of the plain search are re-ranked by their similarity to the query of their augmented vectors, each computed from
- * one more search for its neighbours (cached for the query). Re-ranking the top 50 gave the same results as
- * augmenting the whole index on the evaluation sets (docs/EVALUATION.md); it costs up to {@code depth} searches and
- * {@code depth · n} vector reads per query, and scores become similarities to augmented vectors. Immutable.
+ * of the plain search are re-ranked by the similarity of their augmented vectors to the query, the candidates'
+ * neighbours found in one batch search (cached for the query). Re-ranking the top 50 gave the same results as
+ * augmenting the whole index on the evaluation sets (docs/EVALUATION.md); it costs a batch search of up to
+ * {@code depth} vectors and {@code depth · n} vector reads per query, and scores become similarities to augmented
+ * vectors. Immutable.
  *
  * <p>Only for similarity metrics (cosine, inner product) on L2-normalised vectors, like {@link QueryExpansion}.
  */
@@ -99,11 +102,14 @@ public final class DatabaseAugmentation {
      * A search over the augmented index for one query (or a few of one caller): augmented vectors are computed once
      * and kept until it is dropped.
      *
-     * @param vectors an indexed image's stored vector by id (empty: that image keeps its plain score)
-     * @param search  the plain search: (vector, k) → results best first, without anything the caller excludes
+     * @param vectors    an indexed image's stored vector by id (empty: that image keeps its plain score)
+     * @param search     the plain search: (vector, k) → results best first, without anything the caller excludes
+     * @param neighbours the plain search at the id level, several vectors at once (a store's batch search): one list
+     *                   per vector, best first, without anything the caller excludes
      */
-    public Session session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search) {
-        return new Session(vectors, search);
+    public Session session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search,
+                           BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbours) {
+        return new Session(vectors, search, neighbours);
     }
 
     /** See {@link #session}. Not thread-safe. */
@@ -111,40 +117,59 @@ public final class DatabaseAugmentation {
 
         private final LongFunction<Optional<float[]>> vectors;
         private final BiFunction<float[], Integer, List<Match>> search;
+        private final BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch;
         private final Map<Long, Optional<float[]>> augmented = new HashMap<>();
 
-        private Session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search) {
+        private Session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search,
+                        BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch) {
             this.vectors = vectors;
             this.search = search;
+            this.neighbourSearch = neighbourSearch;
         }
 
         /** The augmented vector of an indexed image (empty when it has no stored vector). */
         public Optional<float[]> vector(long id) {
-            Optional<float[]> known = augmented.get(id);
-            if (known == null) {
-                known = vectors.apply(id).map(v -> augment(id, v));
-                augmented.put(id, known);
-            }
-            return known;
+            augment(List.of(id));
+            return augmented.get(id);
         }
 
-        private float[] augment(long id, float[] v) {
-            List<float[]> vs = new ArrayList<>();
-            List<Float> ss = new ArrayList<>();
-            for (Match m : search.apply(v, neighbours() + 1)) {
-                if (vs.size() == neighbours()) {
-                    break;
-                }
-                if (m.id() == id) {
-                    continue; // itself
-                }
-                Optional<float[]> n = vectors.apply(m.id());
-                if (n.isPresent()) {
-                    vs.add(n.get());
-                    ss.add(m.score());
+        /** Augments the images not seen yet, their neighbours found in one batch search. */
+        private void augment(List<Long> ids) {
+            Map<Long, float[]> todo = new LinkedHashMap<>();
+            for (long id : ids) {
+                if (!augmented.containsKey(id) && !todo.containsKey(id)) {
+                    Optional<float[]> v = vectors.apply(id);
+                    if (v.isPresent()) {
+                        todo.put(id, v.get());
+                    } else {
+                        augmented.put(id, Optional.empty());
+                    }
                 }
             }
-            return weighting.expand(v, vs, ss);
+            if (todo.isEmpty()) {
+                return;
+            }
+            List<float[]> queries = new ArrayList<>(todo.values());
+            List<List<ScoredId>> found = neighbourSearch.apply(queries, neighbours() + 1);
+            int i = 0;
+            for (Map.Entry<Long, float[]> e : todo.entrySet()) {
+                List<float[]> vs = new ArrayList<>();
+                List<Float> ss = new ArrayList<>();
+                for (ScoredId n : found.get(i++)) {
+                    if (vs.size() == neighbours()) {
+                        break;
+                    }
+                    if (n.id() == e.getKey()) {
+                        continue; // itself
+                    }
+                    Optional<float[]> nv = vectors.apply(n.id());
+                    if (nv.isPresent()) {
+                        vs.add(nv.get());
+                        ss.add(n.score());
+                    }
+                }
+                augmented.put(e.getKey(), Optional.of(weighting.expand(e.getValue(), vs, ss)));
+            }
         }
 
         /**
@@ -154,9 +179,10 @@ public final class DatabaseAugmentation {
          */
         public List<Match> search(float[] query, int k) {
             List<Match> plain = search.apply(query, Math.max(k, depth));
+            augment(plain.stream().map(Match::id).toList());
             List<Match> rescored = new ArrayList<>(plain.size());
             for (Match m : plain) {
-                float s = vector(m.id()).map(a -> dot(query, a)).orElse(m.score());
+                float s = augmented.get(m.id()).map(a -> dot(query, a)).orElse(m.score());
                 rescored.add(new Match(0, m.id(), m.location(), m.locations(), s, m.contentHash()));
             }
             rescored.sort(Comparator.comparingDouble(Match::score).reversed()); // stable: ties keep the plain order

@@ -1,6 +1,10 @@
 package dev.imagesearch.query;
 
+import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.search.Match;
+import dev.imagesearch.search.SimilaritySearch;
+import dev.imagesearch.store.ScoredId;
+import dev.imagesearch.store.VectorCollection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,13 +37,16 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
     /**
      * The top {@code k} for {@code query}.
      *
-     * @param vectors  an indexed image's stored vector by id
-     * @param search   the plain search: (vector, k) → results best first
-     * @param excluded ids never returned nor used as neighbours (e.g. the query itself, in a leave-one-out
-     *                 evaluation)
+     * @param vectors    an indexed image's stored vector by id
+     * @param search     the plain search: (vector, k) → results best first
+     * @param neighbours the plain search at the id level for several vectors at once (a store's batch search); used
+     *                   by database augmentation only
+     * @param excluded   ids never returned nor used as neighbours (e.g. the query itself, in a leave-one-out
+     *                   evaluation)
      */
     public List<Match> search(float[] query, int k, LongFunction<Optional<float[]>> vectors,
-                              BiFunction<float[], Integer, List<Match>> search, Set<Long> excluded) {
+                              BiFunction<float[], Integer, List<Match>> search,
+                              BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbours, Set<Long> excluded) {
         BiFunction<float[], Integer, List<Match>> s = excluded.isEmpty() ? search : (v, n) -> {
             List<Match> out = new ArrayList<>(search.apply(v, n + excluded.size()));
             out.removeIf(m -> excluded.contains(m.id()));
@@ -47,7 +54,10 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
         };
         LongFunction<Optional<float[]>> vs = vectors;
         if (augmentation != null) {
-            DatabaseAugmentation.Session session = augmentation.session(vectors, s);
+            BiFunction<List<float[]>, Integer, List<List<ScoredId>>> nb = excluded.isEmpty() ? neighbours
+                    : (qs, n) -> neighbours.apply(qs, n + excluded.size()).stream().map(l -> l.stream()
+                            .filter(x -> !excluded.contains(x.id())).limit(n).toList()).toList();
+            DatabaseAugmentation.Session session = augmentation.session(vectors, s, nb);
             s = session::search;
             vs = session::vector;
         }
@@ -59,5 +69,11 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
             return first;
         }
         return expansion.search(query, first, vs, s, k);
+    }
+
+    /** {@link #search} for a model's collection of an index, searched through {@code search}. */
+    public List<Match> search(float[] query, int k, IndexedModel model, SimilaritySearch search, Set<Long> excluded) {
+        VectorCollection c = model.collection();
+        return search(query, k, c::vector, (v, n) -> search.similar(model, v, n), c::searchBatch, excluded);
     }
 }

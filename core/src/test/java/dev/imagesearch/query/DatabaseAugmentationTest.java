@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imagesearch.search.Match;
+import dev.imagesearch.store.ScoredId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,6 +40,11 @@ class DatabaseAugmentationTest {
             return all.subList(0, Math.min(k, all.size()));
         }
 
+        List<List<ScoredId>> batch(List<float[]> qs, int k) {
+            return qs.stream().map(q -> search(q, k).stream().map(m -> new ScoredId(m.id(), m.score())).toList())
+                    .toList();
+        }
+
         Optional<float[]> vector(long id) {
             return Optional.ofNullable(vectors.get(id));
         }
@@ -64,7 +70,7 @@ class DatabaseAugmentationTest {
     @Test
     void anIndexedVectorIsSummedWithItsTopNeighboursButNotItself() {
         Index ix = new Index().add(1, 1, 0, 0).add(2, 0.8f, 0.6f, 0).add(3, 0.6f, 0, 0.8f).add(4, 0, 0, 1);
-        DatabaseAugmentation.Session s = DatabaseAugmentation.alpha(2, 2).session(ix::vector, ix::search);
+        DatabaseAugmentation.Session s = DatabaseAugmentation.alpha(2, 2).session(ix::vector, ix::search, ix::batch);
         // neighbours of 1: 2 (0.8) and 3 (0.6); weights 0.64 and 0.36 → (1 + 0.512 + 0.216, 0.384, 0.288)
         float[] a = s.vector(1).orElseThrow();
         double[] want = {1.728, 0.384, 0.288};
@@ -105,7 +111,7 @@ class DatabaseAugmentationTest {
         float[] q = ix.vectors.get(5L);
         List<Long> exact = augmented.keySet().stream()
                 .sorted(Comparator.comparingDouble((Long id) -> -dot(q, augmented.get(id)))).limit(10).toList();
-        List<Match> got = dba.session(ix::vector, ix::search).search(q, 10);
+        List<Match> got = dba.session(ix::vector, ix::search, ix::batch).search(q, 10);
         assertThat(got.stream().map(Match::id).toList()).isEqualTo(exact);
         assertThat(got.stream().map(Match::rank).toList()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat((double) got.get(0).score()).isCloseTo(dot(q, augmented.get(exact.get(0))), within(1e-5));
@@ -116,11 +122,11 @@ class DatabaseAugmentationTest {
     @Test
     void onlyTheTopDepthOfThePlainSearchIsReRanked() {
         Index ix = new Index().add(1, 1, 0).add(2, 0.9f, 0.1f).add(3, 0.5f, 0.5f).add(4, 0, 1);
-        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search)
+        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search, ix::batch)
                 .search(new float[] {1, 0}, 1);
         assertThat(got).hasSize(1);
         assertThat(got.get(0).id()).isIn(1L, 2L);
-        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search)
+        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search, ix::batch)
                 .search(new float[] {1, 0}, 4)).hasSize(4); // k above the depth: k results are re-ranked
     }
 
@@ -136,8 +142,8 @@ class DatabaseAugmentationTest {
         });
         SearchRefinement r = new SearchRefinement(QueryExpansion.alpha(2, 3), DatabaseAugmentation.alpha(2, 3));
         float[] q = with.vectors.get(2L);
-        List<Match> excluded = r.search(q, 4, with::vector, with::search, Set.of(2L));
-        List<Match> absent = r.search(q, 4, without::vector, without::search, Set.of());
+        List<Match> excluded = r.search(q, 4, with::vector, with::search, with::batch, Set.of(2L));
+        List<Match> absent = r.search(q, 4, without::vector, without::search, without::batch, Set.of());
         assertThat(excluded).isEqualTo(absent);
         assertThat(excluded).extracting(Match::id).doesNotContain(2L).hasSize(4);
     }
@@ -147,13 +153,13 @@ class DatabaseAugmentationTest {
         Index ix = new Index().add(1, 1, 0).add(2, 0.9f, 0.4f).add(3, 0.2f, 1).add(4, 0.6f, 0.8f);
         float[] q = {1, 0.1f};
         BiFunction<float[], Integer, List<Match>> plain = ix::search;
-        assertThat(SearchRefinement.NONE.search(q, 3, ix::vector, plain, Set.of())).isEqualTo(ix.search(q, 3));
+        assertThat(SearchRefinement.NONE.search(q, 3, ix::vector, plain, ix::batch, Set.of())).isEqualTo(ix.search(q, 3));
         QueryExpansion qe = QueryExpansion.average(2);
-        assertThat(new SearchRefinement(qe, null).search(q, 3, ix::vector, plain, Set.of()))
+        assertThat(new SearchRefinement(qe, null).search(q, 3, ix::vector, plain, ix::batch, Set.of()))
                 .isEqualTo(qe.search(q, ix.search(q, 3), ix::vector, plain, 3));
         DatabaseAugmentation dba = DatabaseAugmentation.average(1);
-        assertThat(new SearchRefinement(null, dba).search(q, 3, ix::vector, plain, Set.of()))
-                .isEqualTo(dba.session(ix::vector, plain).search(q, 3));
+        assertThat(new SearchRefinement(null, dba).search(q, 3, ix::vector, plain, ix::batch, Set.of()))
+                .isEqualTo(dba.session(ix::vector, plain, ix::batch).search(q, 3));
         assertThat(new SearchRefinement(qe, dba).name()).isEqualTo("qe2+dba1");
         assertThat(SearchRefinement.NONE.name()).isEqualTo("plain");
     }
@@ -162,7 +168,7 @@ class DatabaseAugmentationTest {
     void anImageWithoutAStoredVectorKeepsItsPlainScore() {
         Index ix = new Index().add(1, 1, 0).add(2, 0.6f, 0.8f);
         List<Match> got = DatabaseAugmentation.average(1)
-                .session(id -> id == 2 ? Optional.empty() : ix.vector(id), ix::search).search(new float[] {1, 0}, 2);
+                .session(id -> id == 2 ? Optional.empty() : ix.vector(id), ix::search, ix::batch).search(new float[] {1, 0}, 2);
         assertThat(got.get(1).id()).isEqualTo(2);
         assertThat((double) got.get(1).score()).isCloseTo(0.6, within(1e-6));
     }
