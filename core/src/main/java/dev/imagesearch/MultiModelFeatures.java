@@ -2,18 +2,25 @@ package dev.imagesearch;
 
 import dev.imagesearch.compare.Comparison;
 import dev.imagesearch.duplicates.DuplicateFinder;
+import dev.imagesearch.embed.EmbeddingException;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.MultiModelResult;
 import dev.imagesearch.fusion.MultiModelSearch;
 import dev.imagesearch.image.ImageDecodeException;
+import dev.imagesearch.query.SearchRefinement;
+import dev.imagesearch.search.IndexedModel;
+import dev.imagesearch.search.Match;
 import dev.imagesearch.search.SimilaritySearch;
 import dev.imagesearch.store.SearchArguments;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * The multi-model operations of {@link ImageSearch}: fused search, comparison and near-duplicates. Their logic
- * lives in {@code fusion}, {@code compare} and {@code duplicates}, which see the index only as a
+ * The multi-model operations of {@link ImageSearch}: fused search, comparison and near-duplicates, and refined
+ * search. Their logic lives in {@code fusion}, {@code compare}, {@code duplicates} and {@code query}, which see the index only as a
  * {@link SimilaritySearch}; these methods only delegate, so the facade stays small and the package graph acyclic.
  */
 public interface MultiModelFeatures extends SimilaritySearch {
@@ -34,10 +41,49 @@ public interface MultiModelFeatures extends SimilaritySearch {
         return MultiModelSearch.search(this, image, k, fusion);
     }
 
+    /**
+     * As {@link #searchAll(BufferedImage, int, Fusion)}, every model's search refined by {@code refinement} (query
+     * expansion, database-side augmentation) instead of by the models' metadata.
+     */
+    default MultiModelResult searchAll(BufferedImage image, int k, Fusion fusion, SearchRefinement refinement) {
+        return MultiModelSearch.search(this, image, k, fusion, Objects.requireNonNull(refinement, "refinement"));
+    }
+
     /** As {@link #searchAll(BufferedImage, int, Fusion)} for an image file. */
     default MultiModelResult searchAll(Path image, int k, Fusion fusion) throws ImageDecodeException {
         SearchArguments.checkK(k);
         return searchAll(decode(image), k, fusion);
+    }
+
+    /**
+     * The {@code k} indexed images most similar to {@code image} according to the primary model, with the search
+     * refined by query expansion and/or database-side augmentation (on the evaluation sets they rank images of the
+     * same kind higher, docs/EVALUATION.md; the scores are then similarities between expanded or augmented vectors,
+     * not between the two images). {@link SearchRefinement#NONE} gives {@code similar(image, k)}'s results.
+     *
+     * @throws IllegalArgumentException for a negative {@code k}
+     */
+    default List<Match> similar(BufferedImage image, int k, SearchRefinement refinement) {
+        SearchArguments.checkK(k);
+        Objects.requireNonNull(refinement, "refinement");
+        IndexedModel primary = models().get(0);
+        return k == 0 ? List.of() : refinement.search(embed(primary, image), k, primary, this, Set.of());
+    }
+
+    /**
+     * As {@link #similar(BufferedImage, int, SearchRefinement)} for an image file.
+     *
+     * @throws ImageDecodeException if the file cannot be read or decoded, and {@link EmbeddingException} if the
+     *         model fails on it; both messages start with the file's path
+     */
+    default List<Match> similar(Path image, int k, SearchRefinement refinement) throws ImageDecodeException {
+        SearchArguments.checkK(k);
+        BufferedImage decoded = decode(image);
+        try {
+            return similar(decoded, k, refinement);
+        } catch (EmbeddingException e) {
+            throw new EmbeddingException(IndexDecoding.withPath(image, e.getMessage()), e);
+        }
     }
 
     /**

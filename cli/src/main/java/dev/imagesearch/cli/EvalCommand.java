@@ -138,8 +138,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 index(search, files, "images", common, err);
                 r = LabelledEvaluation.builder(search, dir).k(k).fusions(fusions).subsetSizes(common.subsets)
-                        .queryExpansion(common.expansion())
-                        .databaseAugmentation(common.augmentation()).build().run();
+                        .refinement(common.refinement()).build().run();
             }
             PrintWriter out = spec.commandLine().getOut();
             if (common.format == OutputFormat.JSON) {
@@ -213,8 +212,7 @@ final class EvalCommand implements Callable<Integer> {
                 index(queryIndex, queries.stream().map(NearDuplicateEvaluation.Query::file).toList(), "queries",
                         common, err);
                 NearDuplicateEvaluation.Builder b = NearDuplicateEvaluation.builder(originals, queryIndex, queries)
-                        .fusions(fusions).subsetSizes(common.subsets).queryExpansion(common.expansion())
-                        .databaseAugmentation(common.augmentation());
+                        .fusions(fusions).subsetSizes(common.subsets).refinement(common.refinement());
                 if (thresholds != null) {
                     thresholds.forEach(b::threshold);
                 }

@@ -1,12 +1,12 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.fusion.Fusion;
-import dev.imagesearch.query.DatabaseAugmentation;
-import dev.imagesearch.query.QueryExpansion;
+import dev.imagesearch.query.SearchRefinement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by both evaluations of {@link EvalCommand} ({@code eval labelled} and {@code eval neardup}). */
@@ -49,32 +49,13 @@ final class EvalOptions {
                     + "(from the same searches).")
     List<Integer> subsets = List.of();
 
-    @Option(names = "--qe", paramLabel = "N[:ALPHA]",
-            description = "Query expansion for every query: average over the top N, or alpha-weighted "
-                    + "(default: none).")
-    String qe;
+    @Mixin
+    RefinementOptions refinement;
 
-    QueryExpansion expansion() {
-        try {
-            return qe == null ? null : QueryExpansion.parse(qe);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--qe: " + e.getMessage());
-        }
-    }
-
-    @Option(names = "--dba", paramLabel = "N[:ALPHA]",
-            description = "Database-side augmentation for every query: each of the top "
-                    + DatabaseAugmentation.DEFAULT_DEPTH + " results scored by its vector averaged with its top N "
-                    + "neighbours' (alpha-weighted with :ALPHA), then re-ranked; with --qe the query is expanded "
-                    + "with augmented vectors (default: none).")
-    String dba;
-
-    DatabaseAugmentation augmentation() {
-        try {
-            return dba == null ? null : DatabaseAugmentation.parse(dba);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--dba: " + e.getMessage());
-        }
+    /** The refinement of every model's search ({@link SearchRefinement#NONE} without --qe and --dba). */
+    SearchRefinement refinement() {
+        SearchRefinement r = refinement.refinement();
+        return r == null ? SearchRefinement.NONE : r;
     }
 
     /** The fusions to evaluate, with the weights; a weight for a model that is not evaluated is refused. */

@@ -1,6 +1,7 @@
 package dev.imagesearch.cli;
 
 import dev.imagesearch.ImageSearch;
+import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.image.ImageDecodeException;
@@ -39,6 +40,9 @@ final class SimilarCommand implements Callable<Integer> {
     @Mixin
     FusionOptions fusionOptions;
 
+    @Mixin
+    RefinementOptions refinementOptions;
+
     @Override
     public Integer call() {
         int k = query.k();
@@ -55,14 +59,17 @@ final class SimilarCommand implements Callable<Integer> {
                         + "with the same --model and --data first)");
             }
             Fusion fusion = search.models().size() > 1 ? fusionOptions.fusion(search) : null;
+            SearchRefinement refinement = refinementOptions.refinement(); // null: the models' metadata decides
             for (Path q : query.queries) {
                 String location = ImageSearch.locationOf(q);
                 try {
                     if (fusion == null) {
-                        List<Match> matches = search.similar(q, k);
+                        List<Match> matches = refinement == null ? search.similar(q, k)
+                                : search.similar(q, k, refinement);
                         results.add(QueryResult.of(location, search.embedder().name(), k, matches));
                     } else {
-                        results.add(QueryResult.of(location, k, search.searchAll(q, k, fusion)));
+                        results.add(QueryResult.of(location, k, refinement == null ? search.searchAll(q, k, fusion)
+                                : search.searchAll(search.decode(q), k, fusion, refinement)));
                     }
                 } catch (ImageDecodeException e) {
                     // one bad query must not cost the answers to the others: report it and go on

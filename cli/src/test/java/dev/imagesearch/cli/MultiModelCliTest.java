@@ -74,6 +74,29 @@ class MultiModelCliTest {
     }
 
     @Test
+    void similarWithQueryExpansionAndDatabaseAugmentation() throws IOException {
+        index("grid,coarse");
+        String q = photos.resolve("p2.png").toString();
+        CliRun plain = run("similar", q, "--model", "grid", "--data", data.toString(), "-k", "5", "--format", "json");
+        CliRun refined = run("similar", q, "--model", "grid", "--data", data.toString(), "-k", "5", "--format", "json",
+                "--qe", "2:3", "--dba", "2");
+        assertThat(refined.exitCode()).as(refined.toString()).isZero();
+        JsonNode p = new ObjectMapper().readTree(plain.out()).get(0).get("results");
+        JsonNode r = new ObjectMapper().readTree(refined.out()).get(0).get("results");
+        assertThat(r).hasSize(5);
+        // the image itself is scored against augmented vectors now: no longer exactly 1
+        assertThat(p.get(0).get("score").asDouble()).isGreaterThan(0.999);
+        assertThat(r.get(0).get("score").asDouble()).isLessThan(p.get(0).get("score").asDouble());
+        CliRun fused = run("similar", q, "--models", "grid,coarse", "--data", data.toString(), "-k", "3",
+                "--dba", "2");
+        assertThat(fused.exitCode()).as(fused.toString()).isZero();
+        assertThat(fused.out()).contains("fused with zscore over grid, coarse");
+        CliRun bad = run("similar", q, "--model", "grid", "--data", data.toString(), "--dba", "ten");
+        assertThat(bad.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(bad.err()).contains("--dba: database augmentation 'ten': expected N or N:ALPHA");
+    }
+
+    @Test
     void badFusionOptionsAreUsageErrors() {
         index("grid,coarse");
         CliRun badFusion = run("similar", photos.resolve("p2.png").toString(), "--models", "grid,coarse", "--data",

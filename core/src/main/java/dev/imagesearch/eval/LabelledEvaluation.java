@@ -207,6 +207,12 @@ public final class LabelledEvaluation {
             return this;
         }
 
+        /** Query expansion and database-side augmentation at once. Default: {@link SearchRefinement#NONE}. */
+        public Builder refinement(SearchRefinement refinement) {
+            this.refinement = Objects.requireNonNull(refinement, "refinement");
+            return this;
+        }
+
         /**
          * Database-side augmentation applied to every model's search (with query expansion, if any, on top).
          * Default: none.

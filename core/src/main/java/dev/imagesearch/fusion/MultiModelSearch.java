@@ -36,6 +36,15 @@ public final class MultiModelSearch {
      * @throws IllegalStateException    when every model fails on the image (the message has each reason)
      */
     public static MultiModelResult search(SimilaritySearch search, BufferedImage image, int k, Fusion fusion) {
+        return search(search, image, k, fusion, null);
+    }
+
+    /**
+     * As {@link #search(SimilaritySearch, BufferedImage, int, Fusion)}, every model's search refined by
+     * {@code refinement} instead of by its metadata (null: by its metadata).
+     */
+    public static MultiModelResult search(SimilaritySearch search, BufferedImage image, int k, Fusion fusion,
+                                          SearchRefinement refinement) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(fusion, "fusion");
         SearchArguments.checkK(k);
@@ -54,7 +63,8 @@ public final class MultiModelSearch {
                 continue;
             }
             List<Match> matches = k == 0 ? List.of()
-                    : refinement(m).search(vector, fusion.depth(k), m, search, Set.of());
+                    : (refinement == null ? refinement(m) : refinement).search(vector, fusion.depth(k), m, search,
+                            Set.of());
             perModel.add(new ModelResults(m.name(), m.collection().spec().metric(), matches));
         }
         if (perModel.isEmpty()) {
