@@ -49,6 +49,24 @@ class QuickStartIT {
     }
 
     @Test
+    void theRefinedSearchExampleRanksTheSamePhotosWithRefinedScores() throws Exception {
+        ExampleRuns.requireDefaultModelArtifact();
+        photos();
+        ExampleRuns.Result r = ExampleRuns.run(work, ExampleRuns.java(options(),
+                RefinedSearch.class.getName(), "photos"));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches("plain 1 1\\.0000 .*photos/dog\\.jpg");
+        assertThat(lines.get(1)).matches("plain 2 0\\.\\d{4} .*photos/cat\\.jpg");
+        // the same order; the cat photo is scored against its vector averaged with the dog's: a higher score
+        assertThat(lines.get(2)).matches("refined 1 [01]\\.\\d{4} .*photos/dog\\.jpg");
+        assertThat(lines.get(3)).matches("refined 2 0\\.\\d{4} .*photos/cat\\.jpg");
+        assertThat(Double.parseDouble(lines.get(3).split(" ")[2]))
+                .isGreaterThan(Double.parseDouble(lines.get(1).split(" ")[2]));
+    }
+
+    @Test
     void theProgressExampleReportsTheTotal() throws Exception {
         ExampleRuns.requireDefaultModelArtifact();
         photos();
