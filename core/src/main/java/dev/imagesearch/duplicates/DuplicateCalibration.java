@@ -84,7 +84,8 @@ public final class DuplicateCalibration {
         boolean higher = finder.model().collection().spec().metric().higherIsBetter();
         double lowest = higher ? thresholds.stream().mapToDouble(Double::doubleValue).min().orElseThrow()
                 : thresholds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        Candidates c = finder.candidates(lowest);
+        Candidates c = finder.candidates(finder.lowest(lowest));
+        Map<Grouping.Edge, PairVerifier.Verdict> verdicts = finder.verdicts(c);
         Map<String, Long> perLabel = new HashMap<>();
         int labelled = 0;
         for (long id : c.ids) {
@@ -97,8 +98,7 @@ public final class DuplicateCalibration {
         long truePairs = perLabel.values().stream().mapToLong(DuplicateCalibration::pairs).sum();
         List<Point> curve = new ArrayList<>();
         for (double t : thresholds) {
-            double z0 = c.z(t);
-            List<Grouping.Component> groups = c.grouping.group(c.edges(z0), z0, finder.linkage());
+            List<Grouping.Component> groups = finder.components(c, t, verdicts);
             long predicted = 0;
             long correct = 0;
             for (Grouping.Component g : groups) {

@@ -76,6 +76,7 @@ public final class DuplicateFinder {
     private final int neighbours;
     private final Linkage linkage;
     private final double margin;
+    private final PairVerifier verifier;
 
     private DuplicateFinder(Builder b) {
         this.search = b.search;
@@ -84,6 +85,7 @@ public final class DuplicateFinder {
         this.neighbours = b.neighbours;
         this.linkage = b.linkage;
         this.margin = b.margin;
+        this.verifier = b.verifier;
     }
 
     public static Builder builder(SimilaritySearch search) {
@@ -148,16 +150,59 @@ public final class DuplicateFinder {
         }
     }
 
+    /** The second opinion on candidate pairs, if any. */
+    public java.util.Optional<PairVerifier> verifier() {
+        return java.util.Optional.ofNullable(verifier);
+    }
+
     /** Finds the groups. Reads the index only; writes nothing. */
     public Result find() {
-        Candidates c = candidates(threshold);
-        double z0 = c.z(threshold);
-        List<DuplicateGroup> groups = toGroups(c, c.grouping.group(c.edges(z0), z0, linkage));
+        Candidates c = candidates(lowest(threshold));
+        List<DuplicateGroup> groups = toGroups(c, components(c, threshold, verdicts(c)));
         return new Result(name(), threshold, groups, c.ids.size(), c.skipped);
     }
 
     String name() {
-        return String.join("+", models.stream().map(IndexedModel::name).toList());
+        return String.join("+", models.stream().map(IndexedModel::name).toList())
+                + (verifier == null ? "" : " verified by " + verifier.name());
+    }
+
+    /** The loosest score candidates are collected for: {@code threshold}, or the verifier's floor if looser. */
+    double lowest(double threshold) {
+        if (verifier == null) {
+            return threshold;
+        }
+        double floor = inMetric(verifier.floor());
+        return model().collection().spec().metric().higherIsBetter() ? Math.min(threshold, floor)
+                : Math.max(threshold, floor);
+    }
+
+    private double inMetric(double cosine) {
+        return model().collection().spec().metric() == Metric.L2 ? 2 - 2 * cosine : cosine;
+    }
+
+    /** The verifier's verdicts on the candidate pairs at or above its floor (null without a verifier). */
+    Map<Grouping.Edge, PairVerifier.Verdict> verdicts(Candidates c) {
+        return verifier == null ? null : PairChecks.verdicts(search, c, c.z(inMetric(verifier.floor())), verifier);
+    }
+
+    /**
+     * The groups at threshold {@code t}: the pairs that pass it and the margin; with a verifier, the pairs it calls
+     * the same whatever their score, less those it calls different, merged at its {@link PairVerifier#mergeFloor()}.
+     */
+    List<Grouping.Component> components(Candidates c, double t, Map<Grouping.Edge, PairVerifier.Verdict> verdicts) {
+        double z0 = c.z(t);
+        if (verdicts == null) {
+            return c.grouping.group(c.edges(z0), z0, linkage);
+        }
+        java.util.Set<Grouping.Edge> plain = new java.util.HashSet<>(c.edges(z0));
+        List<Grouping.Edge> linked = c.edges.stream().filter(e -> switch (verdicts.getOrDefault(e,
+                PairVerifier.Verdict.UNKNOWN)) {
+            case SAME -> true;
+            case DIFFERENT -> false;
+            case UNKNOWN -> plain.contains(e);
+        }).toList();
+        return c.grouping.group(linked, Math.min(z0, c.z(inMetric(verifier.mergeFloor()))), linkage);
     }
 
     /**
@@ -223,6 +268,7 @@ public final class DuplicateFinder {
         private int neighbours = DEFAULT_NEIGHBOURS;
         private Linkage linkage = Linkage.AVERAGE;
         private double margin = DEFAULT_MARGIN;
+        private PairVerifier verifier;
 
         private Builder(SimilaritySearch search) {
             this.search = Objects.requireNonNull(search, "search");
@@ -283,6 +329,15 @@ public final class DuplicateFinder {
                 throw new IllegalArgumentException("neighbours must be >= 1, was " + n);
             }
             this.neighbours = n;
+            return this;
+        }
+
+        /**
+         * A second opinion on every candidate pair scoring at least its floor (see {@link PairVerifier}); null for
+         * none. Default: none (the CLI's {@code duplicates} uses the OpenCV one of the duplicate-verifier module).
+         */
+        public Builder verifier(PairVerifier verifier) {
+            this.verifier = verifier;
             return this;
         }
 

@@ -75,6 +75,77 @@ class DuplicateFinderTest {
         }
     }
 
+    /** Says SAME of 1.png + 2.png, DIFFERENT of any pair with 0-copy.jpg, UNKNOWN of the rest; records the pairs. */
+    private static class StubVerifier implements PairVerifier {
+        final List<Pair> asked = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "stub";
+        }
+
+        @Override
+        public double floor() {
+            return -1; // every neighbour pair is checked (these synthetic pictures score anywhere from -1 to 1)
+        }
+
+        @Override
+        public double mergeFloor() {
+            return -1;
+        }
+
+        @Override
+        public List<Verdict> verify(List<Pair> pairs) {
+            asked.addAll(pairs);
+            return pairs.stream().map(p -> {
+                String a = Path.of(p.first()).getFileName().toString();
+                String b = Path.of(p.second()).getFileName().toString();
+                if (a.equals("0-copy.jpg") || b.equals("0-copy.jpg")) {
+                    return Verdict.DIFFERENT;
+                }
+                return (a + b).equals("1.png2.png") || (a + b).equals("2.png1.png") ? Verdict.SAME : Verdict.UNKNOWN;
+            }).toList();
+        }
+    }
+
+    @Test
+    void aVerifierLinksAndSeparatesPairsWhateverTheirScoreAndLeavesTheRestToTheRule() {
+        try (ImageSearch search = open()) {
+            search.index(photos());
+            StubVerifier stub = new StubVerifier();
+            DuplicateFinder finder = DuplicateFinder.builder(search).threshold(0.98).verifier(stub).build();
+            DuplicateFinder.Result r = finder.find();
+            assertThat(r.model()).endsWith("verified by stub");
+            assertThat(r.groups()).extracting(g -> g.members().stream()
+                    .map(m -> Path.of(m.location()).getFileName().toString()).sorted().toList())
+                    .containsExactlyInAnyOrder(List.of("0-small.png", "0.png"), List.of("3-small.png", "3.png"),
+                            List.of("1.png", "2.png"));
+            // each candidate pair asked about once, the low-scoring 1 + 2 among them
+            assertThat(stub.asked).doesNotHaveDuplicates();
+            assertThat(stub.asked).anyMatch(p -> Path.of(p.first()).getFileName().toString().matches("[12]\\.png")
+                    && Path.of(p.second()).getFileName().toString().matches("[12]\\.png"));
+            // the calibration runs the same rule: at 0.98 it finds the same pairs
+            java.util.Map<Long, String> labels = new java.util.HashMap<>();
+            for (String name : List.of("0.png", "0-small.png", "1.png", "2.png")) {
+                labels.put(search.idMapper().lookup(ImageSearch.locationOf(tmp.resolve("p/" + name))).orElseThrow()
+                        .id(), name.startsWith("0") ? "zero" : "one-two");
+            }
+            DuplicateCalibration.Report cal = DuplicateCalibration.run(finder, labels, List.of(0.98));
+            assertThat(cal.best().correctPairs()).isEqualTo(2);
+        }
+        PairVerifier wrong = new StubVerifier() {
+            @Override
+            public List<Verdict> verify(List<Pair> pairs) {
+                return List.of();
+            }
+        };
+        try (ImageSearch search = open()) {
+            search.index(photos());
+            assertThatThrownBy(() -> DuplicateFinder.builder(search).verifier(wrong).build().find())
+                    .hasMessageContaining("stub returned 0 verdicts for");
+        }
+    }
+
     @Test
     void aStricterThresholdFindsNothingAndAnEmptyIndexHasNoGroups() {
         try (ImageSearch search = open()) {
