@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Modules whose integration tests (real models, photos and servers) must run in CI.
-REQUIRED_IT_MODULES = ["onnx-embedder", "milvus-store", "redis-idmap", "opencv-decoder", "simd-jpeg-decoder", "server", "spring-boot-starter",
+REQUIRED_IT_MODULES = ["onnx-embedder", "milvus-store", "redis-idmap", "opencv-decoder", "simd-jpeg-decoder", "duplicate-verifier",
+                       "server", "spring-boot-starter",
                        "cli", "examples", "spark"]
 
 

@@ -5,6 +5,8 @@ import dev.imagesearch.ImageSearch;
 import dev.imagesearch.duplicates.DuplicateFinder;
 import dev.imagesearch.duplicates.DuplicateGroup;
 import dev.imagesearch.duplicates.Linkage;
+import dev.imagesearch.duplicates.PairVerifier;
+import dev.imagesearch.verify.GeometricVerifier;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +71,13 @@ final class DuplicatesCommand implements Callable<Integer> {
             description = "table or json (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
+    @Option(names = "--verify", paramLabel = "MODE", defaultValue = "auto",
+            description = "Second check of each candidate pair scoring 0.3 or more: geometric (local features "
+                    + "matched under a similarity transform, then the aligned pixels' correlation; OpenCV), none "
+                    + "(the score, threshold and margin alone), or auto: geometric where OpenCV loads, else none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String verify;
+
     @Mixin
     IndexOptions index;
 
@@ -120,11 +129,13 @@ final class DuplicatesCommand implements Callable<Integer> {
             if (threshold != null) {
                 b.threshold(threshold);
             }
+            b.verifier(verifier());
             if (calibrate != null) {
                 return DuplicatesCalibration.run(search, b, using == null, calibrate, format, spec);
             }
             DuplicateFinder finder = b.build();
             calibrated = DuplicateFinder.hasCalibratedThreshold(finder.model());
+            verified = finder.verifier().isPresent();
             result = finder.find();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -133,9 +144,9 @@ final class DuplicatesCommand implements Callable<Integer> {
                     result.groups().stream().map(g -> new GroupJson(g.minScore(), g.maxScore(), g.members()))
                             .toList())));
         } else {
-            out.printf(Locale.ROOT, "model %s, threshold %.3f%s, %d images checked, %d groups%n", result.model(),
+            out.printf(Locale.ROOT, "model %s, threshold %.3f%s, %d images checked, %d groups%s%n", result.model(),
                     result.threshold(), threshold != null ? "" : defaultNote(result.model()),
-                    result.checked(), result.groups().size());
+                    result.checked(), result.groups().size(), verified ? ", pairs checked geometrically" : "");
             if (result.skipped() > 0) {
                 out.printf(Locale.ROOT, "skipped: %d images without a vector%n", result.skipped());
             }
@@ -155,6 +166,30 @@ final class DuplicatesCommand implements Callable<Integer> {
         return ImageSearchCli.EXIT_OK;
     }
 
+    /** The pair verifier {@code --verify} asks for, or null. */
+    private PairVerifier verifier() {
+        switch (verify.toLowerCase(Locale.ROOT)) {
+            case "none":
+                return null;
+            case "geometric":
+                try {
+                    return GeometricVerifier.create();
+                } catch (IllegalStateException e) {
+                    throw CliException.failure("--verify geometric: " + e.getMessage(), e);
+                }
+            case "auto":
+                try {
+                    return GeometricVerifier.create();
+                } catch (IllegalStateException e) {
+                    spec.commandLine().getErr().println("imagesearch: duplicates without the geometric check ("
+                            + e.getMessage() + ")");
+                    return null;
+                }
+            default:
+                throw CliException.usage("--verify must be auto, geometric or none, was " + verify);
+        }
+    }
+
     private String defaultNote(String modelNames) {
         return modelNames.contains("+") ? " (fused: each model's calibrated default)" : defaultNoteSingle();
     }
@@ -164,4 +199,5 @@ final class DuplicatesCommand implements Callable<Integer> {
     }
 
     private boolean calibrated;
+    private boolean verified;
 }

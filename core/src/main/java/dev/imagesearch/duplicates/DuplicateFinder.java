@@ -163,8 +163,7 @@ public final class DuplicateFinder {
     }
 
     String name() {
-        return String.join("+", models.stream().map(IndexedModel::name).toList())
-                + (verifier == null ? "" : " verified by " + verifier.name());
+        return String.join("+", models.stream().map(IndexedModel::name).toList());
     }
 
     /** The loosest score candidates are collected for: {@code threshold}, or the verifier's floor if looser. */

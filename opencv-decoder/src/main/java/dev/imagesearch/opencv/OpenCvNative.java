@@ -12,8 +12,11 @@ import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
-/** Loading OpenCV's native library, and its decoded images into Java ones: what both decoders share. */
-final class OpenCvNative {
+/**
+ * Loading OpenCV's native library, and its decoded images into Java ones: what both decoders share. {@link #load()}
+ * is public for the other modules that use this OpenCV (the duplicate verifier).
+ */
+public final class OpenCvNative {
 
     private OpenCvNative() {
     }
@@ -24,7 +27,7 @@ final class OpenCvNative {
      *
      * @throws IllegalStateException if it cannot be loaded on this platform, with the reason
      */
-    static String load() {
+    public static String load() {
         try {
             nu.pattern.OpenCV.loadLocally();
             return Core.getVersionString(); // a first native call proves that the library really loaded
