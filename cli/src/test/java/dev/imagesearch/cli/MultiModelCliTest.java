@@ -169,6 +169,9 @@ class MultiModelCliTest {
         assertThat(unmeasured.out()).contains("fallback: no duplicates.threshold for this model");
         CliRun badUsing = run("duplicates", "--model", "grid", "--data", data.toString(), "--using", "coarse");
         assertThat(badUsing.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        CliRun badVerify = run("duplicates", "--model", "grid", "--data", data.toString(), "--verify", "sift");
+        assertThat(badVerify.exitCode()).isEqualTo(ImageSearchCli.EXIT_USAGE);
+        assertThat(badVerify.err()).contains("--verify must be auto, geometric or none, was sift");
     }
 
     @Test
