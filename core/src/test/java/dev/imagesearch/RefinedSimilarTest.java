@@ -8,6 +8,7 @@ import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
 import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.search.Match;
+import dev.imagesearch.store.Metric;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;
 import java.nio.file.Path;
@@ -47,6 +48,16 @@ class RefinedSimilarTest {
                     .isInstanceOf(ImageDecodeException.class).hasMessageContaining(missing.toString());
             assertThatThrownBy(() -> search.similar(q, -1, SearchRefinement.NONE))
                     .isInstanceOf(IllegalArgumentException.class);
+        }
+        // both refinements add and compare vectors as similarities: a distance metric is refused, not mis-ranked
+        try (ImageSearch search = ImageSearch.builder().embedder(PixelEmbedder.builder().name("a").grid(3).build())
+                .metric(Metric.L2).dataDirectory(tmp.resolve("l2")).build()) {
+            search.index(files);
+            assertThat(search.similar(files.get(3), 3, SearchRefinement.NONE)).hasSize(3);
+            assertThatThrownBy(() -> search.similar(files.get(3), 3,
+                    new SearchRefinement(null, DatabaseAugmentation.average(2))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("dba2 needs a similarity metric (COSINE or IP); model a uses L2");
         }
     }
 }

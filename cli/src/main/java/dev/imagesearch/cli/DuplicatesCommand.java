@@ -129,7 +129,9 @@ final class DuplicatesCommand implements Callable<Integer> {
             if (threshold != null) {
                 b.threshold(threshold);
             }
-            b.verifier(verifier());
+            // calibration: thresholds go into model.properties, which every run reads, also runs without the
+            // check, so `auto` calibrates without it (an explicit `--verify geometric` still uses it)
+            b.verifier(calibrate != null && verify.equalsIgnoreCase("auto") ? null : verifier());
             if (calibrate != null) {
                 return DuplicatesCalibration.run(search, b, using == null, calibrate, format, spec);
             }

@@ -20,7 +20,10 @@ final class RefinementOptions {
                     + "(default: none).")
     String dba;
 
-    /** The refinement asked for, or null when neither option was given (a model's metadata then decides). */
+    /**
+     * The refinement asked for, or null when neither option was given (then a single model searches plainly, and a
+     * fused search follows each model's metadata).
+     */
     SearchRefinement refinement() {
         if (qe == null && dba == null) {
             return null;

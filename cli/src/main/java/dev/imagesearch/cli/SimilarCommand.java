@@ -59,7 +59,7 @@ final class SimilarCommand implements Callable<Integer> {
                         + "with the same --model and --data first)");
             }
             Fusion fusion = search.models().size() > 1 ? fusionOptions.fusion(search) : null;
-            SearchRefinement refinement = refinementOptions.refinement(); // null: the models' metadata decides
+            SearchRefinement refinement = refinementOptions.refinement(); // null: plain, or each model's metadata when fused
             for (Path q : query.queries) {
                 String location = ImageSearch.locationOf(q);
                 try {

@@ -7,7 +7,8 @@ import java.util.List;
  * features matched under a geometric transform). A global descriptor scores two photos of one kind of subject like a
  * copy, and a small, captioned or grayscale copy like a look-alike; a pair check that looks at the pixels separates
  * them. With a verifier, every candidate pair scoring at least {@link #floor()} is checked: {@link Verdict#SAME}
- * links it whatever its score, {@link Verdict#DIFFERENT} never links it, and {@link Verdict#UNKNOWN} (the check
+ * links it whatever its score (and groups it joins merge at {@link #mergeFloor()}), {@link Verdict#DIFFERENT} never
+ * links it nor lets its two images end up in one group through others, and {@link Verdict#UNKNOWN} (the check
  * cannot tell, e.g. a textureless image) leaves it to the score, threshold and margin as without a verifier.
  */
 public interface PairVerifier {
@@ -19,7 +20,10 @@ public interface PairVerifier {
     record Pair(String first, String second) {
     }
 
-    /** The cosine from which candidate pairs are checked; below it a pair is never a duplicate. Default 0.3. */
+    /**
+     * The cosine from which candidate pairs are checked (below it only a threshold set lower still can link a pair).
+     * Default 0.3.
+     */
     default double floor() {
         return 0.3;
     }

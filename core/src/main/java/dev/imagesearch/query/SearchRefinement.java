@@ -25,9 +25,14 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
     /** The plain search. */
     public static final SearchRefinement NONE = new SearchRefinement(null, null);
 
+    /** Whether this is the plain search (neither part set). */
+    public boolean isNone() {
+        return expansion == null && augmentation == null;
+    }
+
     /** {@code plain}, or the parts' names joined by {@code +}, e.g. {@code qe5:a3+dba10:a3}. */
     public String name() {
-        if (expansion == null && augmentation == null) {
+        if (isNone()) {
             return "plain";
         }
         return expansion == null ? augmentation.name()
@@ -71,9 +76,18 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
         return expansion.search(query, first, vs, s, k);
     }
 
-    /** {@link #search} for a model's collection of an index, searched through {@code search}. */
+    /**
+     * {@link #search} for a model's collection of an index, searched through {@code search}.
+     *
+     * @throws IllegalArgumentException when a refinement meets a collection whose metric is a distance (L2): both
+     *                                  sum and compare vectors as similarities
+     */
     public List<Match> search(float[] query, int k, IndexedModel model, SimilaritySearch search, Set<Long> excluded) {
         VectorCollection c = model.collection();
+        if (!isNone() && !c.spec().metric().higherIsBetter()) {
+            throw new IllegalArgumentException(name() + " needs a similarity metric (COSINE or IP); model "
+                    + model.name() + " uses " + c.spec().metric());
+        }
         return search(query, k, c::vector, (v, n) -> search.similar(model, v, n), c::searchBatch, excluded);
     }
 }

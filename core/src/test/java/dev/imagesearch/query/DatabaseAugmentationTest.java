@@ -122,12 +122,19 @@ class DatabaseAugmentationTest {
     @Test
     void onlyTheTopDepthOfThePlainSearchIsReRanked() {
         Index ix = new Index().add(1, 1, 0).add(2, 0.9f, 0.1f).add(3, 0.5f, 0.5f).add(4, 0, 1);
-        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search, ix::batch)
+        List<Integer> asked = new ArrayList<>();
+        BiFunction<float[], Integer, List<Match>> plain = (v, k) -> {
+            asked.add(k);
+            return ix.search(v, k);
+        };
+        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, plain, ix::batch)
                 .search(new float[] {1, 0}, 1);
-        assertThat(got).hasSize(1);
-        assertThat(got.get(0).id()).isIn(1L, 2L);
-        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, ix::search, ix::batch)
-                .search(new float[] {1, 0}, 4)).hasSize(4); // k above the depth: k results are re-ranked
+        assertThat(asked).containsExactly(2); // the depth, not k and not the whole index
+        assertThat(got).extracting(Match::id).containsExactly(1L);
+        asked.clear();
+        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, plain, ix::batch)
+                .search(new float[] {1, 0}, 4)).hasSize(4);
+        assertThat(asked).containsExactly(4); // k above the depth: k results are re-ranked
     }
 
     @Test

@@ -66,13 +66,25 @@ final class ImageFeatures {
         }
         double scale = (double) side / Math.max(decoded.cols(), decoded.rows());
         Mat gray = new Mat();
-        Imgproc.resize(decoded, gray, new Size(Math.max(1, Math.round(decoded.cols() * scale)),
-                Math.max(1, Math.round(decoded.rows() * scale))), 0, 0,
-                scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-        decoded.release();
         Mat mirrored = new Mat();
-        Core.flip(gray, mirrored, 1);
-        return new ImageFeatures(gray, mirrored, describe(gray, orb), describe(mirrored, orb));
+        Side plain = null;
+        try {
+            Imgproc.resize(decoded, gray, new Size(Math.max(1, Math.round(decoded.cols() * scale)),
+                    Math.max(1, Math.round(decoded.rows() * scale))), 0, 0,
+                    scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            Core.flip(gray, mirrored, 1);
+            plain = describe(gray, orb);
+            return new ImageFeatures(gray, mirrored, plain, describe(mirrored, orb));
+        } catch (RuntimeException e) { // native memory is not the GC's: free it before giving up on the image
+            gray.release();
+            mirrored.release();
+            if (plain != null) {
+                plain.descriptors().release();
+            }
+            throw e;
+        } finally {
+            decoded.release();
+        }
     }
 
     private static Side describe(Mat image, ORB orb) {

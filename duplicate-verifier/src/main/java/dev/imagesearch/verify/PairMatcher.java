@@ -107,7 +107,7 @@ final class PairMatcher {
 
     /**
      * Pearson correlation of {@code b}'s pixels and {@code a}'s warped onto them by {@code t}, over the pixels both
-     * cover; -1 when they overlap on less than a tenth of {@code b}.
+     * cover; -1 when they overlap on less than a tenth of the smaller of {@code b} and {@code a}'s warped area.
      */
     static double correlation(Mat a, Mat b, Mat t) {
         Mat warped = new Mat();
@@ -135,7 +135,12 @@ final class PairMatcher {
                 sy += y[i] & 0xFF;
             }
         }
-        if (count < MIN_OVERLAP * n) {
+        // a tight crop covers little of the other image: compare the overlap with the smaller of the two footprints,
+        // so that the verdict does not depend on which image of the pair comes first
+        double[] m = new double[6];
+        t.get(0, 0, m);
+        double footprint = Math.min(n, a.total() * Math.abs(m[0] * m[4] - m[1] * m[3]));
+        if (count < MIN_OVERLAP * footprint) {
             return -1;
         }
         double mx = sx / count;

@@ -103,6 +103,25 @@ class GeometricVerifierIT {
     }
 
     @Test
+    void aTightCropIsTheSameEitherWayRoundAndATinyCacheGivesTheSameVerdicts() throws IOException {
+        BufferedImage src = read(original);
+        int w = src.getWidth();
+        int h = src.getHeight();
+        // a quarter of each side (1/16 of the area), enlarged: it covers 6 % of the original once aligned
+        Path tight = write(edit(src, w * 3 / 8, h * 3 / 8, w / 4, h / 4, w / 2, h / 2, false), "tight.jpg");
+        List<Pair> pairs = new ArrayList<>(List.of(new Pair(original.toString(), tight.toString()),
+                new Pair(tight.toString(), original.toString())));
+        for (Path c : copies) {
+            pairs.add(new Pair(c.toString(), original.toString()));
+            pairs.add(new Pair(c.toString(), tight.toString()));
+        }
+        List<Verdict> roomy = GeometricVerifier.builder().threads(2).build().verify(pairs);
+        assertThat(roomy.get(0)).isEqualTo(roomy.get(1)).isEqualTo(Verdict.SAME);
+        // two cached images per thread: described images are released and read again, with the same verdicts
+        assertThat(GeometricVerifier.builder().threads(1).cacheSize(2).build().verify(pairs)).isEqualTo(roomy);
+    }
+
+    @Test
     void flatImagesUnreadableFilesAndUrisAreLeftToTheScore() throws IOException {
         BufferedImage flat = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = flat.createGraphics();
