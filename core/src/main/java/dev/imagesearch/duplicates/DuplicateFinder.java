@@ -188,7 +188,7 @@ public final class DuplicateFinder {
     /**
      * The groups at threshold {@code t}: the pairs that pass it and the margin. With a verifier: the pairs it calls
      * the same link whatever their score and merge groups at its {@link PairVerifier#mergeFloor()}; the pairs it
-     * calls different never link, nor end up in one group through others; the rest as without a verifier.
+     * calls different do not link; the rest as without a verifier.
      */
     List<Grouping.Component> components(Candidates c, double t, Map<Grouping.Edge, PairVerifier.Verdict> verdicts) {
         double z0 = c.z(t);
@@ -196,25 +196,14 @@ public final class DuplicateFinder {
             return c.grouping.group(c.edges(z0), z0, linkage);
         }
         java.util.Set<Grouping.Edge> plain = new java.util.HashSet<>(c.edges(z0));
-        List<Grouping.Edge> linked = new ArrayList<>();
-        Map<Integer, java.util.Set<Integer>> apart = new java.util.HashMap<>();
-        for (Grouping.Edge e : c.edges) {
-            switch (verdicts.getOrDefault(e, PairVerifier.Verdict.UNKNOWN)) {
-                case SAME -> linked.add(e);
-                case DIFFERENT -> {
-                    apart.computeIfAbsent(e.a(), i -> new java.util.HashSet<>()).add(e.b());
-                    apart.computeIfAbsent(e.b(), i -> new java.util.HashSet<>()).add(e.a());
-                }
-                case UNKNOWN -> {
-                    if (plain.contains(e)) {
-                        linked.add(e);
-                    }
-                }
-            }
-        }
+        List<Grouping.Edge> linked = c.edges.stream().filter(e -> switch (verdicts.getOrDefault(e,
+                PairVerifier.Verdict.UNKNOWN)) {
+            case SAME -> true;
+            case DIFFERENT -> false;
+            case UNKNOWN -> plain.contains(e);
+        }).toList();
         double zMerge = Math.min(z0, c.z(inMetric(verifier.mergeFloor())));
-        return c.grouping.group(linked, e -> verdicts.get(e) == PairVerifier.Verdict.SAME ? zMerge : z0, apart,
-                linkage);
+        return c.grouping.group(linked, e -> verdicts.get(e) == PairVerifier.Verdict.SAME ? zMerge : z0, linkage);
     }
 
     /**

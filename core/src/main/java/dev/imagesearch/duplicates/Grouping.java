@@ -3,11 +3,9 @@ package dev.imagesearch.duplicates;
 import dev.imagesearch.store.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -74,18 +72,12 @@ final class Grouping {
      * across them is at least {@code z0}. Cost: sorting the edges plus O(models × dimension) per merge attempt.
      */
     List<Component> group(List<Edge> edges, double z0, Linkage linkage) {
-        return group(edges, e -> z0, Map.of(), linkage);
+        return group(edges, e -> z0, linkage);
     }
 
-    /**
-     * As {@link #group(List, double, Linkage)}, with average linkage's floor given per linking edge, and pairs of
-     * images that must never end up in one group ({@code apart}: image → images it must stay apart from, both ways
-     * round): a merge that would join such a pair is refused.
-     */
-    List<Component> group(List<Edge> edges, ToDoubleFunction<Edge> mergeZ, Map<Integer, Set<Integer>> apart,
-                          Linkage linkage) {
+    /** As {@link #group(List, double, Linkage)}, with average linkage's floor given per linking edge. */
+    List<Component> group(List<Edge> edges, ToDoubleFunction<Edge> mergeZ, Linkage linkage) {
         int n = vectors[0].length;
-        Map<Integer, List<Integer>> groupOf = new HashMap<>(); // per root of two or more, when `apart` is not empty
         int[] parent = new int[n];
         int[] size = new int[n];
         double[] lo = new double[n];
@@ -112,9 +104,6 @@ final class Grouping {
             if (linkage == Linkage.AVERAGE && meanZ(sums, squares, size, ra, rb) < mergeZ.applyAsDouble(e)) {
                 continue;
             }
-            if (!apart.isEmpty() && keptApart(apart, groupOf, parent, ra, rb)) {
-                continue;
-            }
             if (size[ra] < size[rb]) { // the bigger root stays: fewer sums to move
                 int t = ra;
                 ra = rb;
@@ -139,11 +128,6 @@ final class Grouping {
                     sums[m][rb] = null;
                 }
             }
-            if (!apart.isEmpty()) {
-                List<Integer> joined = groupOf.computeIfAbsent(ra, r -> new ArrayList<>(List.of(r)));
-                List<Integer> moved = groupOf.remove(rb);
-                joined.addAll(moved != null ? moved : List.of(rb));
-            }
             parent[rb] = ra;
             size[ra] += size[rb];
             lo[ra] = Math.min(Math.min(lo[ra], lo[rb]), e.z());
@@ -159,19 +143,6 @@ final class Grouping {
         byRoot.forEach((root, members) -> out.add(new Component(members.stream().mapToInt(Integer::intValue)
                 .toArray(), lo[root], hi[root])));
         return out;
-    }
-
-    /** Whether a member of one group must stay apart from a member of the other. */
-    private static boolean keptApart(Map<Integer, Set<Integer>> apart, Map<Integer, List<Integer>> members,
-                                     int[] parent, int ra, int rb) {
-        for (int x : members.getOrDefault(ra, List.of(ra))) {
-            for (int y : apart.getOrDefault(x, Set.of())) {
-                if (find(parent, y) == rb) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     /** Mean fused scaled score over all pairs across two groups, from their vector sums. */

@@ -7,9 +7,11 @@ import java.util.List;
  * features matched under a geometric transform). A global descriptor scores two photos of one kind of subject like a
  * copy, and a small, captioned or grayscale copy like a look-alike; a pair check that looks at the pixels separates
  * them. With a verifier, every candidate pair scoring at least {@link #floor()} is checked: {@link Verdict#SAME}
- * links it whatever its score (and groups it joins merge at {@link #mergeFloor()}), {@link Verdict#DIFFERENT} never
- * links it nor lets its two images end up in one group through others, and {@link Verdict#UNKNOWN} (the check
- * cannot tell, e.g. a textureless image) leaves it to the score, threshold and margin as without a verifier.
+ * links it whatever its score (and groups it joins merge at {@link #mergeFloor()}), {@link Verdict#DIFFERENT} does
+ * not link it, and {@link Verdict#UNKNOWN} (the check cannot tell, e.g. a textureless image) leaves it to the score,
+ * threshold and margin as without a verifier. Two images called different may still share a group through others
+ * when the mean score across their groups passes the threshold: two copies of one photo often do not line up with
+ * each other (two different crops), so keeping such pairs apart split true groups (docs/EVALUATION.md).
  */
 public interface PairVerifier {
 

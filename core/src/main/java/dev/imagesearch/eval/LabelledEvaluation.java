@@ -6,8 +6,6 @@ import dev.imagesearch.search.Match;
 import dev.imagesearch.fusion.FusedMatch;
 import dev.imagesearch.fusion.Fusion;
 import dev.imagesearch.fusion.ModelResults;
-import dev.imagesearch.query.DatabaseAugmentation;
-import dev.imagesearch.query.QueryExpansion;
 import dev.imagesearch.query.SearchRefinement;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,24 +199,12 @@ public final class LabelledEvaluation {
             return this;
         }
 
-        /** Query expansion applied to every model's search (then fused). Default: none. */
-        public Builder queryExpansion(QueryExpansion expansion) {
-            this.refinement = new SearchRefinement(expansion, refinement.augmentation());
-            return this;
-        }
-
-        /** Query expansion and database-side augmentation at once. Default: {@link SearchRefinement#NONE}. */
+        /**
+         * Query expansion and/or database-side augmentation for every model's search (then fused). Default:
+         * {@link SearchRefinement#NONE}.
+         */
         public Builder refinement(SearchRefinement refinement) {
             this.refinement = Objects.requireNonNull(refinement, "refinement");
-            return this;
-        }
-
-        /**
-         * Database-side augmentation applied to every model's search (with query expansion, if any, on top).
-         * Default: none.
-         */
-        public Builder databaseAugmentation(DatabaseAugmentation augmentation) {
-            this.refinement = new SearchRefinement(refinement.expansion(), augmentation);
             return this;
         }
 

@@ -54,23 +54,16 @@ class GroupingTest {
     }
 
     @Test
-    void imagesKeptApartNeverShareAGroupAndEachEdgeMayHaveItsOwnMergeFloor() {
+    void eachEdgeMayHaveItsOwnMergeFloor() {
         float[][] v = {at(0), at(0.1), at(0.2), at(0.3)}; // all within cos 0.3 = 0.955 of each other
         Grouping.Scale cosine = new Grouping.Scale(Metric.COSINE, 0.9);
         Grouping g = new Grouping(new Grouping.Scale[] {cosine}, new float[][][] {v});
         double z0 = cosine.z(0.9);
         List<Grouping.Edge> edges = allEdges(g, 4, z0);
         assertThat(members(g.group(edges, z0, Linkage.AVERAGE))).containsExactly(List.of(0, 1, 2, 3));
-        // 0 and 3 apart (either way round): single linkage can no longer chain them through 1 and 2
-        java.util.Map<Integer, java.util.Set<Integer>> apart = java.util.Map.of(0, java.util.Set.of(3), 3,
-                java.util.Set.of(0));
-        List<List<Integer>> kept = members(g.group(edges, e -> z0, apart, Linkage.SINGLE));
-        assertThat(kept).hasSize(1); // three of them, the fourth refused
-        assertThat(kept.get(0)).hasSize(3).containsAnyOf(0, 3).doesNotContainSequence(0, 3);
-        assertThat(kept.get(0).contains(0) && kept.get(0).contains(3)).isFalse();
         // a floor above every score merges nothing, except through the edge whose floor is low
         Grouping.Edge low = edges.stream().filter(e -> e.a() == 1 && e.b() == 2).findFirst().orElseThrow();
-        assertThat(members(g.group(edges, e -> e.equals(low) ? z0 : 2.0, java.util.Map.of(), Linkage.AVERAGE)))
+        assertThat(members(g.group(edges, e -> e.equals(low) ? z0 : 2.0, Linkage.AVERAGE)))
                 .containsExactly(List.of(1, 2));
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.imagesearch.ImageSearch;
 import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
+import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.testing.PixelEmbedder;
 import dev.imagesearch.testing.TestImages;
 import java.awt.Color;
@@ -69,7 +70,7 @@ class EvaluationTest {
             assertThat(r5.method("rrf").get(LabelledEvaluation.MAP)).isCloseTo(1.0, within(1e-9));
             // refined searches leave the query out too (it would be a 4th relevant result in the top 5: P@5 0.8)
             LabelledEvaluation.Report refined = LabelledEvaluation.builder(search, root).k(5)
-                    .queryExpansion(QueryExpansion.alpha(2, 3)).databaseAugmentation(DatabaseAugmentation.alpha(2, 3))
+                    .refinement(new SearchRefinement(QueryExpansion.alpha(2, 3), DatabaseAugmentation.alpha(2, 3)))
                     .build().run();
             for (MethodScores s : refined.methods()) {
                 assertThat(s.get(LabelledEvaluation.MAP)).as(s.method()).isCloseTo(1.0, within(1e-9));

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What model metadata turns on in {@link MultiModelSearch}: prior weights and query expansion. */
@@ -115,8 +117,16 @@ class MetadataDefaultsTest {
         }
     }
 
-    @Test
-    void queryExpansionFromTheModelsMetadataChangesTheSecondSearch() throws Exception {
+    /**
+     * A refinement key in a model's metadata: the image's own score drops below 1 and the list changes (the image is
+     * compared with an expanded query, or with its vector averaged with its neighbours'); a malformed value is an
+     * error naming the model and the key.
+     */
+    @ParameterizedTest
+    @CsvSource({"query.expansion, 2, many, query expansion 'many'",
+            "database.augmentation, 2, 0, database augmentation needs >= 1"})
+    void refinementsFromTheModelsMetadataChangeTheSearch(String key, String value, String bad, String why)
+            throws Exception {
         List<Path> files = photos(6);
         PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();
         List<Float> plain;
@@ -125,54 +135,21 @@ class MetadataDefaultsTest {
             plain = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
                     .map(dev.imagesearch.search.Match::score).toList();
         }
-        try (ImageSearch search = ImageSearch.builder()
-                .embedder(with(a, Map.of(MultiModelSearch.QUERY_EXPANSION_KEY, "2")))
-                .dataDirectory(tmp.resolve("qe")).build()) {
+        try (ImageSearch search = ImageSearch.builder().embedder(with(a, Map.of(key, value)))
+                .dataDirectory(tmp.resolve("refined")).build()) {
             search.index(files);
-            MultiModelResult r = search.searchAll(files.get(1), 6, Fusion.rrf());
-            List<Float> expanded = r.model("a").matches().stream().map(dev.imagesearch.search.Match::score).toList();
-            // the expanded query is the image plus its best neighbour (itself) and the next one: no longer the
-            // image's own vector, so its own score drops below 1 and the lists differ
+            List<Float> refined = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
+                    .map(dev.imagesearch.search.Match::score).toList();
             assertThat(plain.get(0)).isGreaterThan(0.999f);
-            assertThat(expanded.get(0)).isLessThan(0.999f);
-            assertThat(expanded).hasSize(6).isNotEqualTo(plain);
+            assertThat(refined.get(0)).isLessThan(0.99f);
+            assertThat(refined).hasSize(6).isNotEqualTo(plain);
         }
-        try (ImageSearch search = ImageSearch.builder()
-                .embedder(with(a, Map.of(MultiModelSearch.QUERY_EXPANSION_KEY, "many")))
+        try (ImageSearch search = ImageSearch.builder().embedder(with(a, Map.of(key, bad)))
                 .dataDirectory(tmp.resolve("bad")).build()) {
             search.index(files);
             assertThatThrownBy(() -> search.searchAll(files.get(1), 3, Fusion.rrf()))
-                    .hasMessageContaining("Model a: query.expansion: query expansion 'many'");
+                    .hasMessageContaining("Model a: " + key + ": " + why);
         }
-    }
-
-    @Test
-    void databaseAugmentationFromTheModelsMetadataReRanksByAugmentedVectors() throws Exception {
-        List<Path> files = photos(6);
-        PixelEmbedder a = PixelEmbedder.builder().name("a").grid(3).build();
-        List<Float> plain;
-        try (ImageSearch search = ImageSearch.builder().embedder(a).dataDirectory(tmp.resolve("plain")).build()) {
-            search.index(files);
-            plain = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
-                    .map(dev.imagesearch.search.Match::score).toList();
-        }
-        try (ImageSearch search = ImageSearch.builder()
-                .embedder(with(a, Map.of(MultiModelSearch.DATABASE_AUGMENTATION_KEY, "2")))
-                .dataDirectory(tmp.resolve("dba")).build()) {
-            search.index(files);
-            List<Float> augmented = search.searchAll(files.get(1), 6, Fusion.rrf()).model("a").matches().stream()
-                    .map(dev.imagesearch.search.Match::score).toList();
-            // the image itself is now scored against its vector averaged with two neighbours: below 1
-            assertThat(plain.get(0)).isGreaterThan(0.999f);
-            assertThat(augmented.get(0)).isLessThan(0.99f);
-            assertThat(augmented).hasSize(6).isNotEqualTo(plain);
-        }
-        try (ImageSearch search = ImageSearch.builder()
-                .embedder(with(a, Map.of(MultiModelSearch.DATABASE_AUGMENTATION_KEY, "0")))
-                .dataDirectory(tmp.resolve("bad")).build()) {
-            search.index(files);
-            assertThatThrownBy(() -> search.searchAll(files.get(1), 3, Fusion.rrf()))
-                    .hasMessageContaining("Model a: database.augmentation: database augmentation needs >= 1");
-        }
+        assertThat(key).isIn(MultiModelSearch.QUERY_EXPANSION_KEY, MultiModelSearch.DATABASE_AUGMENTATION_KEY);
     }
 }
