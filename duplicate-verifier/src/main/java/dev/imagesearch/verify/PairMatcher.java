@@ -68,7 +68,7 @@ final class PairMatcher {
             }
             return Verdict.DIFFERENT;
         }
-        double r = correlation(a.gray, bestMirrored ? b.mirrored : b.gray, best);
+        double r = aligned(a.gray, bestMirrored ? b.mirrored : b.gray, best);
         best.release();
         return r >= settings.minCorrelation() ? Verdict.SAME : Verdict.DIFFERENT;
     }
@@ -107,8 +107,32 @@ final class PairMatcher {
 
     /**
      * Pearson correlation of {@code b}'s pixels and {@code a}'s warped onto them by {@code t}, over the pixels both
-     * cover; -1 when they overlap on less than a tenth of the smaller of {@code b} and {@code a}'s warped area.
+     * cover; -1 when they overlap on less than a tenth of {@code b}.
      */
+    /**
+     * The correlation of the two images aligned by {@code t} (from {@code a} to {@code b}), warping the one that
+     * lands on the smaller part of the other: a tight crop then covers the whole of the image it is compared with,
+     * whichever of the two comes first. A transform that scales areas by more than 64 is no edit (-1).
+     */
+    static double aligned(Mat a, Mat b, Mat t) {
+        double[] m = new double[6];
+        t.get(0, 0, m);
+        double area = Math.abs(m[0] * m[4] - m[1] * m[3]);
+        if (area < 1.0 / 64 || area > 64) {
+            return -1;
+        }
+        if (a.total() * area >= b.total() / area) {
+            return correlation(a, b, t); // a, scaled, is the larger: it covers more of b than b of a
+        }
+        Mat inverse = new Mat();
+        Imgproc.invertAffineTransform(t, inverse);
+        try {
+            return correlation(b, a, inverse);
+        } finally {
+            inverse.release();
+        }
+    }
+
     static double correlation(Mat a, Mat b, Mat t) {
         Mat warped = new Mat();
         Mat cover = new Mat();
@@ -135,12 +159,7 @@ final class PairMatcher {
                 sy += y[i] & 0xFF;
             }
         }
-        // a tight crop covers little of the other image: compare the overlap with the smaller of the two footprints,
-        // so that the verdict does not depend on which image of the pair comes first
-        double[] m = new double[6];
-        t.get(0, 0, m);
-        double footprint = Math.min(n, a.total() * Math.abs(m[0] * m[4] - m[1] * m[3]));
-        if (count < MIN_OVERLAP * footprint) {
+        if (count < MIN_OVERLAP * n) {
             return -1;
         }
         double mx = sx / count;
