@@ -121,8 +121,8 @@ final class PairMatcher {
         if (area < 1.0 / 64 || area > 64) {
             return -1;
         }
-        if (a.total() * area >= b.total() / area) {
-            return correlation(a, b, t); // a, scaled, is the larger: it covers more of b than b of a
+        if (a.total() * area >= b.total()) {
+            return correlation(a, b, t); // a, scaled by t, is at least b's size: it covers more of b than b of a
         }
         Mat inverse = new Mat();
         Imgproc.invertAffineTransform(t, inverse);
