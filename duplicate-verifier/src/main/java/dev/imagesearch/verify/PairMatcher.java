@@ -110,8 +110,8 @@ final class PairMatcher {
      * cover; -1 when they overlap on less than a tenth of {@code b}.
      */
     /**
-     * The correlation of the two images aligned by {@code t} (from {@code a} to {@code b}), warping the one that
-     * lands on the smaller part of the other: a tight crop then covers the whole of the image it is compared with,
+     * The correlation of the two images aligned by {@code t} (from {@code a} to {@code b}), the larger of the two
+     * (once scaled by {@code t}) warped onto the smaller: a tight crop is then compared over the whole of itself,
      * whichever of the two comes first. A transform that scales areas by more than 64 is no edit (-1).
      */
     static double aligned(Mat a, Mat b, Mat t) {
