@@ -10,6 +10,7 @@ import dev.imagesearch.idmap.IdMapper;
 import dev.imagesearch.image.ImageDecodeException;
 import dev.imagesearch.image.ImageLimits;
 import dev.imagesearch.image.RgbImages;
+import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.search.IndexedModel;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.search.MatchFinder;
@@ -185,12 +186,7 @@ public final class ImageSearch implements MultiModelFeatures, AutoCloseable {
      *         model fails on it; both messages start with the file's path
      */
     public List<Match> similar(Path image, int k) throws ImageDecodeException {
-        BufferedImage decoded = decode(image);
-        try {
-            return similarRgb(models.get(0), decoded, k);
-        } catch (EmbeddingException e) {
-            throw new EmbeddingException(IndexDecoding.withPath(image, e.getMessage()), e);
-        }
+        return similar(image, k, SearchRefinement.NONE);
     }
 
     /** The {@code k} indexed images most similar to encoded image bytes (JPEG, PNG, ...), best first. */

@@ -50,11 +50,11 @@ final class EvalOptions {
     List<Integer> subsets = List.of();
 
     @Mixin
-    RefinementOptions refinement;
+    RefinementOptions refinementOptions;
 
     /** The refinement of every model's search ({@link SearchRefinement#NONE} without --qe and --dba). */
     SearchRefinement refinement() {
-        SearchRefinement r = refinement.refinement();
+        SearchRefinement r = refinementOptions.refinement();
         return r == null ? SearchRefinement.NONE : r;
     }
 

@@ -119,6 +119,8 @@ public final class DatabaseAugmentation {
         private final BiFunction<float[], Integer, List<Match>> search;
         private final BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch;
         private final Map<Long, Optional<float[]>> augmented = new HashMap<>();
+        // stored vectors read once per session: the candidates of one query share most of their neighbours
+        private final Map<Long, Optional<float[]>> stored = new HashMap<>();
 
         private Session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search,
                         BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch) {
@@ -133,12 +135,16 @@ public final class DatabaseAugmentation {
             return augmented.get(id);
         }
 
+        private Optional<float[]> stored(long id) {
+            return stored.computeIfAbsent(id, vectors::apply);
+        }
+
         /** Augments the images not seen yet, their neighbours found in one batch search. */
         private void augment(List<Long> ids) {
             Map<Long, float[]> todo = new LinkedHashMap<>();
             for (long id : ids) {
                 if (!augmented.containsKey(id) && !todo.containsKey(id)) {
-                    Optional<float[]> v = vectors.apply(id);
+                    Optional<float[]> v = stored(id);
                     if (v.isPresent()) {
                         todo.put(id, v.get());
                     } else {
@@ -162,7 +168,7 @@ public final class DatabaseAugmentation {
                     if (n.id() == e.getKey()) {
                         continue; // itself
                     }
-                    Optional<float[]> nv = vectors.apply(n.id());
+                    Optional<float[]> nv = stored(n.id());
                     if (nv.isPresent()) {
                         vs.add(nv.get());
                         ss.add(n.score());
