@@ -119,10 +119,13 @@ public final class IndexMigration {
         long[] counts = new long[2];
         for (List<Long> chunk : chunks(source)) {
             Set<Long> there = target.existing(chunk);
+            List<Long> absent = chunk.stream().filter(id -> !there.contains(id)).toList();
+            Map<Long, float[]> found = absent.isEmpty() ? Map.of() : source.vectors(absent); // one read per chunk
             List<VectorRecord> records = new ArrayList<>();
-            for (long id : chunk) {
-                if (!there.contains(id)) {
-                    source.vector(id).ifPresent(v -> records.add(new VectorRecord(id, v)));
+            for (long id : absent) {
+                float[] v = found.get(id);
+                if (v != null) {
+                    records.add(new VectorRecord(id, v));
                 }
             }
             if (!records.isEmpty()) {

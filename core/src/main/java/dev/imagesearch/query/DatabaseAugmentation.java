@@ -3,15 +3,18 @@ package dev.imagesearch.query;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.store.ScoredId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.LongFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +25,8 @@ import java.util.function.Supplier;
  * of the plain search are re-ranked by the similarity of their augmented vectors to the query, the candidates'
  * neighbours found in one batch search (cached for the query). Re-ranking the top 50 gave the same results as
  * augmenting the whole index on the evaluation sets (docs/EVALUATION.md); it costs a batch search of up to
- * {@code depth} vectors and {@code depth · n} vector reads per query, and scores become similarities to augmented
- * vectors. Immutable.
+ * {@code depth} vectors and two batch reads of stored vectors (the candidates', then their neighbours') per query,
+ * and scores become similarities to augmented vectors. Immutable.
  *
  * <p>Only for similarity metrics (cosine, inner product) on L2-normalised vectors, like {@link QueryExpansion}.
  */
@@ -102,12 +105,15 @@ public final class DatabaseAugmentation {
      * A search over the augmented index for one query (or a few of one caller): augmented vectors are computed once
      * and kept until it is dropped.
      *
-     * @param vectors    an indexed image's stored vector by id (empty: that image keeps its plain score)
+     * @param vectors    indexed images' stored vectors by id, many at once (a store's
+     *                   {@link dev.imagesearch.store.VectorCollection#vectors batch read}); an id left out keeps
+     *                   its plain score, or is skipped as a neighbour
      * @param search     the plain search: (vector, k) → results best first, without anything the caller excludes
      * @param neighbours the plain search at the id level, several vectors at once (a store's batch search): one list
      *                   per vector, best first, without anything the caller excludes
      */
-    public Session session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search,
+    public Session session(Function<Collection<Long>, Map<Long, float[]>> vectors,
+                           BiFunction<float[], Integer, List<Match>> search,
                            BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbours) {
         return new Session(vectors, search, neighbours);
     }
@@ -115,14 +121,16 @@ public final class DatabaseAugmentation {
     /** See {@link #session}. Not thread-safe. */
     public final class Session {
 
-        private final LongFunction<Optional<float[]>> vectors;
+        private final Function<Collection<Long>, Map<Long, float[]>> vectors;
         private final BiFunction<float[], Integer, List<Match>> search;
         private final BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch;
         private final Map<Long, Optional<float[]>> augmented = new HashMap<>();
-        // stored vectors read once per session: the candidates of one query share most of their neighbours
+        // stored vectors read once per session, in two batch reads per augment (candidates, then neighbours): the
+        // candidates of one query share most of their neighbours, and a remote store pays per request
         private final Map<Long, Optional<float[]>> stored = new HashMap<>();
 
-        private Session(LongFunction<Optional<float[]>> vectors, BiFunction<float[], Integer, List<Match>> search,
+        private Session(Function<Collection<Long>, Map<Long, float[]>> vectors,
+                        BiFunction<float[], Integer, List<Match>> search,
                         BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbourSearch) {
             this.vectors = vectors;
             this.search = search;
@@ -135,16 +143,29 @@ public final class DatabaseAugmentation {
             return augmented.get(id);
         }
 
-        private Optional<float[]> stored(long id) {
-            return stored.computeIfAbsent(id, vectors::apply);
+        /** Reads the stored vectors of the ids not read yet, in one batch. */
+        private void read(Collection<Long> ids) {
+            Set<Long> unread = new LinkedHashSet<>();
+            for (long id : ids) {
+                if (!stored.containsKey(id)) {
+                    unread.add(id);
+                }
+            }
+            if (!unread.isEmpty()) {
+                Map<Long, float[]> got = vectors.apply(unread);
+                for (long id : unread) {
+                    stored.put(id, Optional.ofNullable(got.get(id)));
+                }
+            }
         }
 
         /** Augments the images not seen yet, their neighbours found in one batch search. */
         private void augment(List<Long> ids) {
+            read(ids.stream().filter(id -> !augmented.containsKey(id)).toList());
             Map<Long, float[]> todo = new LinkedHashMap<>();
             for (long id : ids) {
                 if (!augmented.containsKey(id) && !todo.containsKey(id)) {
-                    Optional<float[]> v = stored(id);
+                    Optional<float[]> v = stored.get(id);
                     if (v.isPresent()) {
                         todo.put(id, v.get());
                     } else {
@@ -157,6 +178,7 @@ public final class DatabaseAugmentation {
             }
             List<float[]> queries = new ArrayList<>(todo.values());
             List<List<ScoredId>> found = neighbourSearch.apply(queries, neighbours() + 1);
+            read(found.stream().flatMap(List::stream).map(ScoredId::id).toList());
             int i = 0;
             for (Map.Entry<Long, float[]> e : todo.entrySet()) {
                 List<float[]> vs = new ArrayList<>();
@@ -168,7 +190,7 @@ public final class DatabaseAugmentation {
                     if (n.id() == e.getKey()) {
                         continue; // itself
                     }
-                    Optional<float[]> nv = stored(n.id());
+                    Optional<float[]> nv = stored.get(n.id());
                     if (nv.isPresent()) {
                         vs.add(nv.get());
                         ss.add(n.score());

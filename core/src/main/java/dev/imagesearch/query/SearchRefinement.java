@@ -6,10 +6,13 @@ import dev.imagesearch.search.SimilaritySearch;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -42,14 +45,14 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
     /**
      * The top {@code k} for {@code query}.
      *
-     * @param vectors    an indexed image's stored vector by id
+     * @param vectors    indexed images' stored vectors by id, many at once (ids without one left out)
      * @param search     the plain search: (vector, k) → results best first
      * @param neighbours the plain search at the id level for several vectors at once (a store's batch search); used
      *                   by database augmentation only
      * @param excluded   ids never returned nor used as neighbours (e.g. the query itself, in a leave-one-out
      *                   evaluation)
      */
-    public List<Match> search(float[] query, int k, LongFunction<Optional<float[]>> vectors,
+    public List<Match> search(float[] query, int k, Function<Collection<Long>, Map<Long, float[]>> vectors,
                               BiFunction<float[], Integer, List<Match>> search,
                               BiFunction<List<float[]>, Integer, List<List<ScoredId>>> neighbours, Set<Long> excluded) {
         BiFunction<float[], Integer, List<Match>> s = excluded.isEmpty() ? search : (v, n) -> {
@@ -57,7 +60,7 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
             out.removeIf(m -> excluded.contains(m.id()));
             return out.size() > n ? out.subList(0, n) : out;
         };
-        LongFunction<Optional<float[]>> vs = vectors;
+        LongFunction<Optional<float[]>> vs = id -> Optional.ofNullable(vectors.apply(List.of(id)).get(id));
         if (augmentation != null) {
             BiFunction<List<float[]>, Integer, List<List<ScoredId>>> nb = excluded.isEmpty() ? neighbours
                     : (qs, n) -> neighbours.apply(qs, n + excluded.size()).stream().map(l -> l.stream()
@@ -88,6 +91,6 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
             throw new IllegalArgumentException(name() + " needs a similarity metric (COSINE or IP); model "
                     + model.name() + " uses " + c.spec().metric());
         }
-        return search(query, k, c::vector, (v, n) -> search.similar(model, v, n), c::searchBatch, excluded);
+        return search(query, k, c::vectors, (v, n) -> search.similar(model, v, n), c::searchBatch, excluded);
     }
 }

@@ -2,7 +2,9 @@ package dev.imagesearch.store;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -53,6 +55,22 @@ public interface VectorCollection {
      */
     default java.util.Optional<float[]> vector(long id) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot return stored vectors");
+    }
+
+    /**
+     * The stored vectors of many ids at once, by id; ids without a vector are absent from the map. A remote store
+     * answers in one request (or a few) instead of one per id, which is what callers that need dozens of vectors
+     * per query (database-side augmentation, duplicate search, copying an index) want. The default calls
+     * {@link #vector(long)} per id, and so throws {@link UnsupportedOperationException} where that does.
+     */
+    default Map<Long, float[]> vectors(Collection<Long> ids) {
+        Map<Long, float[]> out = new HashMap<>();
+        for (Long id : ids) {
+            if (!out.containsKey(id)) {
+                vector(id).ifPresent(v -> out.put(id, v));
+            }
+        }
+        return out;
     }
 
     /** Which of the given ids have a stored vector. */

@@ -158,6 +158,17 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void vectorsReadsManyIdsAtOnceAndLeavesOutUnknownOnes() {
+        VectorCollection c = store().open(spec("vectors_get", 3, Metric.L2));
+        write(c, rec(1, 1f, 0f, 0f), rec(2, 0f, 2f, 0f), rec(3, 0f, 0f, 3f));
+        Map<Long, float[]> got = c.vectors(List.of(3L, 1L, 99L, 1L));
+        assertThat(got).containsOnlyKeys(1L, 3L);
+        assertThat(got.get(1L)).containsExactly(1f, 0f, 0f);
+        assertThat(got.get(3L)).containsExactly(0f, 0f, 3f);
+        assertThat(c.vectors(List.of())).isEmpty();
+    }
+
+    @Test
     void reopeningWithTheSameSpecWorksAndKeepsVectors() {
         CollectionSpec spec = spec("open_same", 3, Metric.COSINE);
         write(store().open(spec), rec(1, 1, 0, 0), rec(2, 0, 1, 0));

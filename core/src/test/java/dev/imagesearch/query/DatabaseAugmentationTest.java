@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.imagesearch.search.Match;
 import dev.imagesearch.store.ScoredId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,18 @@ class DatabaseAugmentationTest {
         Optional<float[]> vector(long id) {
             return Optional.ofNullable(vectors.get(id));
         }
+
+        /** The batch read: counts its calls and the ids asked for. */
+        int reads;
+        final List<Long> asked = new ArrayList<>();
+
+        Map<Long, float[]> vectors(Collection<Long> ids) {
+            reads++;
+            asked.addAll(ids);
+            Map<Long, float[]> out = new HashMap<>();
+            ids.forEach(id -> vector(id).ifPresent(v -> out.put(id, v)));
+            return out;
+        }
     }
 
     private static float dot(float[] a, float[] b) {
@@ -70,7 +83,7 @@ class DatabaseAugmentationTest {
     @Test
     void anIndexedVectorIsSummedWithItsTopNeighboursButNotItself() {
         Index ix = new Index().add(1, 1, 0, 0).add(2, 0.8f, 0.6f, 0).add(3, 0.6f, 0, 0.8f).add(4, 0, 0, 1);
-        DatabaseAugmentation.Session s = DatabaseAugmentation.alpha(2, 2).session(ix::vector, ix::search, ix::batch);
+        DatabaseAugmentation.Session s = DatabaseAugmentation.alpha(2, 2).session(ix::vectors, ix::search, ix::batch);
         // neighbours of 1: 2 (0.8) and 3 (0.6); weights 0.64 and 0.36 → (1 + 0.512 + 0.216, 0.384, 0.288)
         float[] a = s.vector(1).orElseThrow();
         double[] want = {1.728, 0.384, 0.288};
@@ -111,7 +124,7 @@ class DatabaseAugmentationTest {
         float[] q = ix.vectors.get(5L);
         List<Long> exact = augmented.keySet().stream()
                 .sorted(Comparator.comparingDouble((Long id) -> -dot(q, augmented.get(id)))).limit(10).toList();
-        List<Match> got = dba.session(ix::vector, ix::search, ix::batch).search(q, 10);
+        List<Match> got = dba.session(ix::vectors, ix::search, ix::batch).search(q, 10);
         assertThat(got.stream().map(Match::id).toList()).isEqualTo(exact);
         assertThat(got.stream().map(Match::rank).toList()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         assertThat((double) got.get(0).score()).isCloseTo(dot(q, augmented.get(exact.get(0))), within(1e-5));
@@ -127,12 +140,12 @@ class DatabaseAugmentationTest {
             asked.add(k);
             return ix.search(v, k);
         };
-        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, plain, ix::batch)
+        List<Match> got = DatabaseAugmentation.average(1).withDepth(2).session(ix::vectors, plain, ix::batch)
                 .search(new float[] {1, 0}, 1);
         assertThat(asked).containsExactly(2); // the depth, not k and not the whole index
         assertThat(got).extracting(Match::id).containsExactly(1L);
         asked.clear();
-        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vector, plain, ix::batch)
+        assertThat(DatabaseAugmentation.average(1).withDepth(2).session(ix::vectors, plain, ix::batch)
                 .search(new float[] {1, 0}, 4)).hasSize(4);
         assertThat(asked).containsExactly(4); // k above the depth: k results are re-ranked
     }
@@ -149,8 +162,8 @@ class DatabaseAugmentationTest {
         });
         SearchRefinement r = new SearchRefinement(QueryExpansion.alpha(2, 3), DatabaseAugmentation.alpha(2, 3));
         float[] q = with.vectors.get(2L);
-        List<Match> excluded = r.search(q, 4, with::vector, with::search, with::batch, Set.of(2L));
-        List<Match> absent = r.search(q, 4, without::vector, without::search, without::batch, Set.of());
+        List<Match> excluded = r.search(q, 4, with::vectors, with::search, with::batch, Set.of(2L));
+        List<Match> absent = r.search(q, 4, without::vectors, without::search, without::batch, Set.of());
         assertThat(excluded).isEqualTo(absent);
         assertThat(excluded).extracting(Match::id).doesNotContain(2L).hasSize(4);
     }
@@ -160,13 +173,13 @@ class DatabaseAugmentationTest {
         Index ix = new Index().add(1, 1, 0).add(2, 0.9f, 0.4f).add(3, 0.2f, 1).add(4, 0.6f, 0.8f);
         float[] q = {1, 0.1f};
         BiFunction<float[], Integer, List<Match>> plain = ix::search;
-        assertThat(SearchRefinement.NONE.search(q, 3, ix::vector, plain, ix::batch, Set.of())).isEqualTo(ix.search(q, 3));
+        assertThat(SearchRefinement.NONE.search(q, 3, ix::vectors, plain, ix::batch, Set.of())).isEqualTo(ix.search(q, 3));
         QueryExpansion qe = QueryExpansion.average(2);
-        assertThat(new SearchRefinement(qe, null).search(q, 3, ix::vector, plain, ix::batch, Set.of()))
+        assertThat(new SearchRefinement(qe, null).search(q, 3, ix::vectors, plain, ix::batch, Set.of()))
                 .isEqualTo(qe.search(q, ix.search(q, 3), ix::vector, plain, 3));
         DatabaseAugmentation dba = DatabaseAugmentation.average(1);
-        assertThat(new SearchRefinement(null, dba).search(q, 3, ix::vector, plain, ix::batch, Set.of()))
-                .isEqualTo(dba.session(ix::vector, plain, ix::batch).search(q, 3));
+        assertThat(new SearchRefinement(null, dba).search(q, 3, ix::vectors, plain, ix::batch, Set.of()))
+                .isEqualTo(dba.session(ix::vectors, plain, ix::batch).search(q, 3));
         assertThat(new SearchRefinement(qe, dba).name()).isEqualTo("qe2+dba1");
         assertThat(SearchRefinement.NONE.name()).isEqualTo("plain");
     }
@@ -175,9 +188,29 @@ class DatabaseAugmentationTest {
     void anImageWithoutAStoredVectorKeepsItsPlainScore() {
         Index ix = new Index().add(1, 1, 0).add(2, 0.6f, 0.8f);
         List<Match> got = DatabaseAugmentation.average(1)
-                .session(id -> id == 2 ? Optional.empty() : ix.vector(id), ix::search, ix::batch).search(new float[] {1, 0}, 2);
+                .session(ids -> {
+                    Map<Long, float[]> found = ix.vectors(ids);
+                    found.remove(2L);
+                    return found;
+                }, ix::search, ix::batch).search(new float[] {1, 0}, 2);
         assertThat(got.get(1).id()).isEqualTo(2);
         assertThat((double) got.get(1).score()).isCloseTo(0.6, within(1e-6));
+    }
+
+    @Test
+    void readsStoredVectorsInTwoBatchesPerSearchAndEachOnce() {
+        Random r = new Random(7);
+        Index ix = new Index();
+        for (long id = 0; id < 200; id++) {
+            ix.add(id, (float) r.nextGaussian(), (float) r.nextGaussian(), (float) r.nextGaussian());
+        }
+        DatabaseAugmentation.Session s = DatabaseAugmentation.alpha(5, 3).session(ix::vectors, ix::search, ix::batch);
+        s.search(new float[] {1, 0, 0}, 10);
+        assertThat(ix.reads).as("candidates, then their neighbours").isEqualTo(2);
+        assertThat(ix.asked).doesNotHaveDuplicates();
+        int asked = ix.asked.size();
+        s.search(new float[] {0.9f, 0.1f, 0}, 10); // mostly the same candidates: only the new ones are read
+        assertThat(ix.asked).doesNotHaveDuplicates().hasSizeLessThan(2 * asked);
     }
 
     @Test

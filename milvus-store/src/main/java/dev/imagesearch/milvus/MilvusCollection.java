@@ -23,6 +23,7 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -258,29 +259,50 @@ public final class MilvusCollection implements VectorCollection {
         return out;
     }
 
-    /** The stored vector of an id: a STRONG query by primary key returning the vector field. */
+    /** The stored vector of an id: {@link #vectors} of that id. */
     @Override
     public java.util.Optional<float[]> vector(long id) {
+        return java.util.Optional.ofNullable(vectors(List.of(id)).get(id));
+    }
+
+    /**
+     * STRONG queries by primary key returning id and vector, {@value #IDS_PER_REQUEST} ids (at most
+     * {@code maxRequestBytes} of vectors) per request.
+     */
+    @Override
+    public Map<Long, float[]> vectors(Collection<Long> ids) {
+        Objects.requireNonNull(ids, "ids");
         store.ensureOpen();
-        QueryReq req = QueryReq.builder()
-                .collectionName(name)
-                .ids(List.of(id))
-                .outputFields(List.of(MilvusVectorStore.VECTOR_FIELD))
-                .consistencyLevel(ConsistencyLevel.STRONG)
-                .build();
-        QueryResp resp = store.calls().call("query vector by id in " + name, () -> store.client().query(req));
-        if (resp.getQueryResults().isEmpty()) {
-            return java.util.Optional.empty();
+        Map<Long, float[]> out = new HashMap<>();
+        List<Object> list = new ArrayList<>(new HashSet<>(ids));
+        int perRequest = Math.min(IDS_PER_REQUEST, rowsPerRequest);
+        for (int from = 0; from < list.size(); from += perRequest) {
+            List<Object> chunk = list.subList(from, Math.min(list.size(), from + perRequest));
+            QueryReq req = QueryReq.builder()
+                    .collectionName(name)
+                    .ids(new ArrayList<>(chunk))
+                    .outputFields(List.of(MilvusVectorStore.ID_FIELD, MilvusVectorStore.VECTOR_FIELD))
+                    .consistencyLevel(ConsistencyLevel.STRONG)
+                    .build();
+            QueryResp resp = store.calls().call("query of " + chunk.size() + " vectors by id in " + name,
+                    () -> store.client().query(req));
+            for (QueryResp.QueryResult r : resp.getQueryResults()) {
+                long id = ((Number) r.getEntity().get(MilvusVectorStore.ID_FIELD)).longValue();
+                out.put(id, floats(r.getEntity().get(MilvusVectorStore.VECTOR_FIELD), id));
+            }
         }
-        Object v = resp.getQueryResults().get(0).getEntity().get(MilvusVectorStore.VECTOR_FIELD);
-        if (!(v instanceof List<?> values)) {
+        return out;
+    }
+
+    private float[] floats(Object field, long id) {
+        if (!(field instanceof List<?> values)) {
             throw new VectorStoreException("Milvus returned no vector field for id " + id + " in " + name);
         }
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = ((Number) values.get(i)).floatValue();
         }
-        return java.util.Optional.of(out);
+        return out;
     }
 
     /** Exact: a STRONG {@code count(*)} query (collection statistics lag behind deletes). */
