@@ -6,10 +6,11 @@ import java.awt.image.BufferedImage;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * A {@link ScaledJpegDecoder} on OpenCV's {@code imdecode}, whose JPEG codec is libjpeg-turbo (SIMD, and
- * {@code IMREAD_REDUCED_COLOR_2/4/8} = DCT-domain scaling). The native library comes from the
+ * A {@link ScaledJpegDecoder} on OpenCV's {@code imdecode}, whose JPEG codec is libjpeg-turbo
+ * ({@code IMREAD_REDUCED_COLOR_2/4/8} = DCT-domain scaling). The native library comes from the
  * {@code org.openpnp:opencv} jar (Linux, macOS and Windows builds inside), which extracts and loads it once per
- * process. Thread-safe: {@code imdecode} keeps no state between calls.
+ * process; that build's libjpeg-turbo has no SIMD (its {@code getBuildInformation}), which the optional
+ * {@code simd-jpeg-decoder} module's decoder has. Thread-safe: {@code imdecode} keeps no state between calls.
  *
  * <pre>{@code
  * ImageSearch search = ImageSearch.builder()
