@@ -15,15 +15,17 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * One image as the verifier sees it: grayscale, its longest side scaled to {@code side} pixels, and its ORB
- * keypoints and descriptors, also of its mirror image (a flipped copy is matched against the mirrored features).
- * Holds native memory until {@link #release()}.
+ * keypoints and descriptors; those of its mirror image (a flipped copy is matched against the mirrored features)
+ * are made the first time a pair needs them. Holds native memory until {@link #release()}. Not thread-safe: one
+ * verifier thread makes, caches and uses it, with that thread's ORB.
  */
 final class ImageFeatures {
 
     final Mat gray;
-    final Mat mirrored;
     final Side plain;
-    final Side flipped;
+    private final ORB orb;
+    private Mat mirrored;
+    private Side flipped;
 
     /** Keypoint positions ({@code x0, y0, x1, y1, ...}) and their descriptors. */
     record Side(float[] points, Mat descriptors) {
@@ -32,11 +34,28 @@ final class ImageFeatures {
         }
     }
 
-    private ImageFeatures(Mat gray, Mat mirrored, Side plain, Side flipped) {
+    private ImageFeatures(Mat gray, Side plain, ORB orb) {
         this.gray = gray;
-        this.mirrored = mirrored;
         this.plain = plain;
-        this.flipped = flipped;
+        this.orb = orb;
+    }
+
+    /** The mirror image (flipped left to right). */
+    Mat mirrored() {
+        if (mirrored == null) {
+            Mat m = new Mat();
+            Core.flip(gray, m, 1);
+            mirrored = m;
+        }
+        return mirrored;
+    }
+
+    /** The keypoints and descriptors of the {@link #mirrored mirror image}. */
+    Side flipped() {
+        if (flipped == null) {
+            flipped = describe(mirrored(), orb);
+        }
+        return flipped;
     }
 
     /**
@@ -66,21 +85,13 @@ final class ImageFeatures {
         }
         double scale = (double) side / Math.max(decoded.cols(), decoded.rows());
         Mat gray = new Mat();
-        Mat mirrored = new Mat();
-        Side plain = null;
         try {
             Imgproc.resize(decoded, gray, new Size(Math.max(1, Math.round(decoded.cols() * scale)),
                     Math.max(1, Math.round(decoded.rows() * scale))), 0, 0,
                     scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-            Core.flip(gray, mirrored, 1);
-            plain = describe(gray, orb);
-            return new ImageFeatures(gray, mirrored, plain, describe(mirrored, orb));
+            return new ImageFeatures(gray, describe(gray, orb), orb);
         } catch (RuntimeException e) { // native memory is not the GC's: free it before giving up on the image
             gray.release();
-            mirrored.release();
-            if (plain != null) {
-                plain.descriptors().release();
-            }
             throw e;
         } finally {
             decoded.release();
@@ -90,7 +101,9 @@ final class ImageFeatures {
     private static Side describe(Mat image, ORB orb) {
         MatOfKeyPoint keypoints = new MatOfKeyPoint();
         Mat descriptors = new Mat();
-        orb.detectAndCompute(image, new Mat(), keypoints, descriptors);
+        Mat everywhere = new Mat(); // no mask
+        orb.detectAndCompute(image, everywhere, keypoints, descriptors);
+        everywhere.release();
         org.opencv.core.KeyPoint[] kps = keypoints.toArray();
         keypoints.release();
         float[] points = new float[kps.length * 2];
@@ -103,8 +116,12 @@ final class ImageFeatures {
 
     void release() {
         gray.release();
-        mirrored.release();
         plain.descriptors().release();
-        flipped.descriptors().release();
+        if (mirrored != null) {
+            mirrored.release();
+        }
+        if (flipped != null) {
+            flipped.descriptors().release();
+        }
     }
 }

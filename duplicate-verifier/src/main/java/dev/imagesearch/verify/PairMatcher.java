@@ -35,48 +35,57 @@ final class PairMatcher {
         this.settings = settings;
     }
 
+    /**
+     * The plain orientation first: when it lines up and correlates, the pair is the same picture and the mirrored
+     * match is skipped. Otherwise the orientation with more inliers is the one whose alignment is judged.
+     */
     Verdict check(ImageFeatures a, ImageFeatures b) {
         if (a == null || b == null || a.plain.count() < settings.minKeypoints()
                 || b.plain.count() < settings.minKeypoints()) {
             return Verdict.UNKNOWN; // textureless or unreadable: the score decides
         }
-        int bestInliers = 0;
-        Mat best = null;
-        boolean bestMirrored = false;
-        for (boolean mirrored : new boolean[] {false, true}) {
-            ImageFeatures.Side sb = mirrored ? b.flipped : b.plain;
-            Mat inliers = new Mat();
-            Mat t = fit(a.plain, sb, inliers);
-            if (t != null) {
-                int n = Core.countNonZero(inliers);
-                if (n > bestInliers) {
-                    if (best != null) {
-                        best.release();
-                    }
-                    best = t;
-                    bestInliers = n;
-                    bestMirrored = mirrored;
-                } else {
-                    t.release();
+        Fit plain = fit(a.plain, b.plain);
+        double plainCorrelation = -1;
+        try {
+            if (plain.inliers() >= settings.minInliers()) {
+                plainCorrelation = aligned(a.gray, b.gray, plain.transform());
+                if (plainCorrelation >= settings.minCorrelation()) {
+                    return Verdict.SAME;
                 }
             }
-            inliers.release();
+        } finally {
+            plain.release();
         }
-        if (best == null || bestInliers < settings.minInliers()) {
-            if (best != null) {
-                best.release();
+        Fit mirrored = fit(a.plain, b.flipped());
+        try {
+            if (Math.max(plain.inliers(), mirrored.inliers()) < settings.minInliers()) {
+                return Verdict.DIFFERENT;
             }
-            return Verdict.DIFFERENT;
+            if (mirrored.inliers() <= plain.inliers()) {
+                return Verdict.DIFFERENT; // the plain orientation fits best, and does not correlate
+            }
+            double r = aligned(a.gray, b.mirrored(), mirrored.transform());
+            return r >= settings.minCorrelation() ? Verdict.SAME : Verdict.DIFFERENT;
+        } finally {
+            mirrored.release();
         }
-        double r = aligned(a.gray, bestMirrored ? b.mirrored : b.gray, best);
-        best.release();
-        return r >= settings.minCorrelation() ? Verdict.SAME : Verdict.DIFFERENT;
     }
 
-    /** The similarity transform from {@code a}'s keypoints to {@code b}'s, or null when too few matches. */
-    private Mat fit(ImageFeatures.Side a, ImageFeatures.Side b, Mat inliers) {
+    /** A fitted transform (null: none) and its RANSAC inlier count. */
+    private record Fit(Mat transform, int inliers) {
+        static final Fit NONE = new Fit(null, 0);
+
+        void release() {
+            if (transform != null) {
+                transform.release();
+            }
+        }
+    }
+
+    /** The similarity transform from {@code a}'s keypoints to {@code b}'s, {@link Fit#NONE} when too few matches. */
+    private Fit fit(ImageFeatures.Side a, ImageFeatures.Side b) {
         if (a.count() < 2 || b.count() < 2) {
-            return null;
+            return Fit.NONE;
         }
         List<MatOfDMatch> knn = new ArrayList<>();
         matcher.knnMatch(a.descriptors(), b.descriptors(), knn, 2);
@@ -91,24 +100,23 @@ final class PairMatcher {
             }
         }
         if (from.size() < 5) {
-            return null;
+            return Fit.NONE;
         }
         MatOfPoint2f f = new MatOfPoint2f(from.toArray(new Point[0]));
         MatOfPoint2f t = new MatOfPoint2f(to.toArray(new Point[0]));
+        Mat inliers = new Mat();
         Mat m = Calib3d.estimateAffinePartial2D(f, t, inliers, Calib3d.RANSAC, RANSAC_PIXELS);
         f.release();
         t.release();
+        int n = m.empty() ? 0 : Core.countNonZero(inliers);
+        inliers.release();
         if (m.empty()) {
             m.release();
-            return null;
+            return Fit.NONE;
         }
-        return m;
+        return new Fit(m, n);
     }
 
-    /**
-     * Pearson correlation of {@code b}'s pixels and {@code a}'s warped onto them by {@code t}, over the pixels both
-     * cover; -1 when they overlap on less than a tenth of {@code b}.
-     */
     /**
      * The correlation of the two images aligned by {@code t} (from {@code a} to {@code b}), the larger of the two
      * (once scaled by {@code t}) warped onto the smaller: a tight crop is then compared over the whole of itself,
@@ -133,6 +141,10 @@ final class PairMatcher {
         }
     }
 
+    /**
+     * Pearson correlation of {@code b}'s pixels and {@code a}'s warped onto them by {@code t}, over the pixels both
+     * cover; -1 when they overlap on less than a tenth of {@code b}. One pass, exact integer sums.
+     */
     static double correlation(Mat a, Mat b, Mat t) {
         Mat warped = new Mat();
         Mat cover = new Mat();
@@ -149,33 +161,32 @@ final class PairMatcher {
         warped.release();
         cover.release();
         ones.release();
+        // bytes summed in longs: exact for any image below 2^31 pixels (255^2 * 2^31 < 2^63)
         long count = 0;
-        double sx = 0;
-        double sy = 0;
+        long sx = 0;
+        long sy = 0;
+        long sxx = 0;
+        long syy = 0;
+        long sxy = 0;
         for (int i = 0; i < n; i++) {
             if (in[i] != 0) {
+                int xi = x[i] & 0xFF;
+                int yi = y[i] & 0xFF;
                 count++;
-                sx += x[i] & 0xFF;
-                sy += y[i] & 0xFF;
+                sx += xi;
+                sy += yi;
+                sxx += xi * xi;
+                syy += yi * yi;
+                sxy += xi * yi;
             }
         }
         if (count < MIN_OVERLAP * n) {
             return -1;
         }
-        double mx = sx / count;
-        double my = sy / count;
-        double sxy = 0;
-        double sxx = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            if (in[i] != 0) {
-                double dx = (x[i] & 0xFF) - mx;
-                double dy = (y[i] & 0xFF) - my;
-                sxy += dx * dy;
-                sxx += dx * dx;
-                syy += dy * dy;
-            }
-        }
-        return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : -1;
+        // count² × (co)variances in doubles: exact below 2^53, i.e. up to 512 × 512 pixels (the default side)
+        double cxy = (double) count * sxy - (double) sx * sy;
+        double cxx = (double) count * sxx - (double) sx * sx;
+        double cyy = (double) count * syy - (double) sy * sy;
+        return cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : -1;
     }
 }
