@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class CandidateCollector {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateFinder.class);
+    /** Images whose vectors are read, and whose neighbours are searched, together (a remote store's round trips). */
+    static final int CHUNK = 256;
 
     private final SimilaritySearch search;
     private final List<IndexedModel> models;
@@ -66,29 +69,35 @@ final class CandidateCollector {
         for (int m = 0; m < scales.length; m++) {
             VectorSource source = new VectorSource(models.get(m));
             sources[m] = source;
-            for (int i = 0; i < n; i++) {
-                float[] v = missing[i] ? null : source.vector(ids.get(i));
-                if (v == null) {
-                    missing[i] = true;
-                    continue;
-                }
-                if (source.reembedding) {
-                    vectors[m][i] = v; // too dear to make twice
-                }
-                int others = 0;
-                double farthest = Double.NEGATIVE_INFINITY;
-                for (ScoredId hit : models.get(m).collection().search(v, neighbours + 1)) {
-                    Integer j = index.get(hit.id());
-                    if (hit.id() != ids.get(i)) {
-                        others++;
-                        farthest = scales[m].z(hit.score());
-                    }
-                    if (j != null && j != i && scales[m].z(hit.score()) >= zCandidate) {
-                        pairs.add(Math.min(i, j) * (long) n + Math.max(i, j));
+            for (int from = 0; from < n; from += CHUNK) {
+                // a chunk of images: their vectors in one read, their neighbours in one batch search
+                List<Integer> rows = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + CHUNK); i++) {
+                    if (!missing[i]) {
+                        rows.add(i);
                     }
                 }
-                // fewer neighbours than asked for (a small index): no background
-                background[i] += others >= neighbours ? farthest : Double.NEGATIVE_INFINITY;
+                Map<Long, float[]> found = source.vectors(rows.stream().map(ids::get).toList());
+                List<float[]> queries = new ArrayList<>(rows.size());
+                for (Iterator<Integer> it = rows.iterator(); it.hasNext(); ) {
+                    int i = it.next();
+                    float[] v = found.get(ids.get(i));
+                    if (v == null) {
+                        missing[i] = true;
+                        it.remove();
+                        continue;
+                    }
+                    if (source.reembedding) {
+                        vectors[m][i] = v; // too dear to make twice
+                    }
+                    queries.add(v);
+                }
+                List<List<ScoredId>> hits = queries.isEmpty() ? List.of()
+                        : models.get(m).collection().searchBatch(queries, neighbours + 1);
+                for (int q = 0; q < rows.size(); q++) {
+                    int i = rows.get(q);
+                    addCandidates(i, hits.get(q), scales[m], zCandidate, ids, index, pairs, background);
+                }
             }
         }
         int skipped = 0;
@@ -102,9 +111,19 @@ final class CandidateCollector {
         });
         for (int m = 0; m < scales.length; m++) {
             VectorSource source = sources[m];
+            List<Long> toRead = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (needed[i] && !missing[i] && vectors[m][i] == null) {
-                    vectors[m][i] = source.vector(ids.get(i));
+                    toRead.add(ids.get(i));
+                }
+            }
+            Map<Long, float[]> read = new HashMap<>();
+            for (int from = 0; from < toRead.size(); from += CHUNK) {
+                read.putAll(source.vectors(toRead.subList(from, Math.min(toRead.size(), from + CHUNK))));
+            }
+            for (int i = 0; i < n; i++) {
+                if (needed[i] && !missing[i] && vectors[m][i] == null) {
+                    vectors[m][i] = read.get(ids.get(i));
                     missing[i] = vectors[m][i] == null; // deleted meanwhile
                 }
                 if (!needed[i] || missing[i]) {
@@ -133,6 +152,29 @@ final class CandidateCollector {
                 scales[0].metric().higherIsBetter() ? 1 - scales[0].threshold() : scales[0].threshold()), skipped);
     }
 
+    /**
+     * Takes the neighbours of image {@code i} (best first, itself among them): pairs that pass {@code zCandidate},
+     * and its background (the scaled score of its farthest neighbour).
+     */
+    private void addCandidates(int i, List<ScoredId> hits, Grouping.Scale scale, double zCandidate, List<Long> ids,
+                               Map<Long, Integer> index, Set<Long> pairs, double[] background) {
+        int n = ids.size();
+        int others = 0;
+        double farthest = Double.NEGATIVE_INFINITY;
+        for (ScoredId hit : hits) {
+            Integer j = index.get(hit.id());
+            if (hit.id() != ids.get(i)) {
+                others++;
+                farthest = scale.z(hit.score());
+            }
+            if (j != null && j != i && scale.z(hit.score()) >= zCandidate) {
+                pairs.add(Math.min(i, j) * (long) n + Math.max(i, j));
+            }
+        }
+        // fewer neighbours than asked for (a small index): no background
+        background[i] += others >= neighbours ? farthest : Double.NEGATIVE_INFINITY;
+    }
+
     private static float[] unit(float[] v) {
         double s = 0;
         for (float x : v) {
@@ -158,16 +200,24 @@ final class CandidateCollector {
             this.model = model;
         }
 
-        float[] vector(long id) {
+        /** The vectors of {@code ids} that can be had, by id. */
+        Map<Long, float[]> vectors(List<Long> ids) {
             if (!reembedding) {
                 try {
-                    return model.collection().vector(id).orElse(null);
+                    return ids.isEmpty() ? Map.of() : model.collection().vectors(ids);
                 } catch (UnsupportedOperationException e) {
                     reembedding = true;
                     LOG.info("{}: the store cannot return vectors; re-embedding each image", model.name());
                 }
             }
-            return reembed(model, id);
+            Map<Long, float[]> out = new HashMap<>();
+            for (long id : ids) {
+                float[] v = reembed(model, id);
+                if (v != null) {
+                    out.put(id, v);
+                }
+            }
+            return out;
         }
     }
 

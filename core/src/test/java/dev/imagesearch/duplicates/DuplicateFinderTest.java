@@ -170,11 +170,54 @@ class DuplicateFinderTest {
                 public Optional<float[]> vector(long id) {
                     throw new UnsupportedOperationException("no vectors here");
                 }
+
+                @Override
+                public java.util.Map<Long, float[]> vectors(java.util.Collection<Long> ids) {
+                    throw new UnsupportedOperationException("no vectors here");
+                }
             };
             var model = new dev.imagesearch.search.IndexedModel("test-pixels", search.embedder(), noVectors);
             DuplicateFinder.Result r = DuplicateFinder.builder(search).model(model).threshold(0.98).build().find();
             assertThat(r.groups()).hasSize(2);
             assertThat(r.skipped()).isZero();
+        }
+    }
+
+    @Test
+    void vectorsAndNeighboursAreFetchedInBatchesNotImageByImage() {
+        try (ImageSearch search = open()) {
+            search.index(photos());
+            int[] calls = new int[4]; // search, searchBatch, vector, vectors
+            VectorCollection counting = new DelegatingCollection(search.collection()) {
+                @Override
+                public List<dev.imagesearch.store.ScoredId> search(float[] query, int k) {
+                    calls[0]++;
+                    return super.search(query, k);
+                }
+
+                @Override
+                public List<List<dev.imagesearch.store.ScoredId>> searchBatch(List<float[]> queries, int k) {
+                    calls[1]++;
+                    return search.collection().searchBatch(queries, k);
+                }
+
+                @Override
+                public Optional<float[]> vector(long id) {
+                    calls[2]++;
+                    return search.collection().vector(id);
+                }
+
+                @Override
+                public java.util.Map<Long, float[]> vectors(java.util.Collection<Long> ids) {
+                    calls[3]++;
+                    return search.collection().vectors(ids);
+                }
+            };
+            var model = new dev.imagesearch.search.IndexedModel("test-pixels", search.embedder(), counting);
+            DuplicateFinder.Result r = DuplicateFinder.builder(search).model(model).threshold(0.98).build().find();
+            assertThat(r.groups()).hasSize(2);
+            // 9 images, one chunk: one read and one batch search for the neighbours, one read of the paired ones
+            assertThat(calls).containsExactly(0, 1, 0, 2);
         }
     }
 
