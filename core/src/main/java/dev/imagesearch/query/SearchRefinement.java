@@ -60,7 +60,7 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
             out.removeIf(m -> excluded.contains(m.id()));
             return out.size() > n ? out.subList(0, n) : out;
         };
-        LongFunction<Optional<float[]>> vs = id -> Optional.ofNullable(vectors.apply(List.of(id)).get(id));
+        LongFunction<Optional<float[]>> vs = null;
         if (augmentation != null) {
             BiFunction<List<float[]>, Integer, List<List<ScoredId>>> nb = excluded.isEmpty() ? neighbours
                     : (qs, n) -> neighbours.apply(qs, n + excluded.size()).stream().map(l -> l.stream()
@@ -75,6 +75,11 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
         List<Match> first = s.apply(query, Math.max(k, expansion.neighbours()));
         if (first.isEmpty()) {
             return first;
+        }
+        if (vs == null) { // the top n's stored vectors in one read; one more read per neighbour without a vector
+            Map<Long, float[]> top = vectors.apply(first.stream().limit(expansion.neighbours()).map(Match::id)
+                    .toList());
+            vs = id -> Optional.ofNullable(top.containsKey(id) ? top.get(id) : vectors.apply(List.of(id)).get(id));
         }
         return expansion.search(query, first, vs, s, k);
     }

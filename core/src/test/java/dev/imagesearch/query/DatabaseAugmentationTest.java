@@ -177,6 +177,7 @@ class DatabaseAugmentationTest {
         QueryExpansion qe = QueryExpansion.average(2);
         assertThat(new SearchRefinement(qe, null).search(q, 3, ix::vectors, plain, ix::batch, Set.of()))
                 .isEqualTo(qe.search(q, ix.search(q, 3), ix::vector, plain, 3));
+        assertThat(ix.reads).as("query expansion reads its top 2 in one go").isEqualTo(1);
         DatabaseAugmentation dba = DatabaseAugmentation.average(1);
         assertThat(new SearchRefinement(null, dba).search(q, 3, ix::vectors, plain, ix::batch, Set.of()))
                 .isEqualTo(dba.session(ix::vectors, plain, ix::batch).search(q, 3));
