@@ -111,21 +111,21 @@ final class CandidateCollector {
         });
         for (int m = 0; m < scales.length; m++) {
             VectorSource source = sources[m];
-            List<Long> toRead = new ArrayList<>();
+            List<Integer> toRead = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (needed[i] && !missing[i] && vectors[m][i] == null) {
-                    toRead.add(ids.get(i));
+                    toRead.add(i);
                 }
             }
-            Map<Long, float[]> read = new HashMap<>();
             for (int from = 0; from < toRead.size(); from += CHUNK) {
-                read.putAll(source.vectors(toRead.subList(from, Math.min(toRead.size(), from + CHUNK))));
-            }
-            for (int i = 0; i < n; i++) {
-                if (needed[i] && !missing[i] && vectors[m][i] == null) {
+                List<Integer> chunk = toRead.subList(from, Math.min(toRead.size(), from + CHUNK));
+                Map<Long, float[]> read = source.vectors(chunk.stream().map(ids::get).toList());
+                for (int i : chunk) {
                     vectors[m][i] = read.get(ids.get(i));
                     missing[i] = vectors[m][i] == null; // deleted meanwhile
                 }
+            }
+            for (int i = 0; i < n; i++) {
                 if (!needed[i] || missing[i]) {
                     vectors[m][i] = null;
                 } else if (scales[m].metric() == Metric.COSINE) {

@@ -76,10 +76,10 @@ public record SearchRefinement(QueryExpansion expansion, DatabaseAugmentation au
         if (first.isEmpty()) {
             return first;
         }
-        if (vs == null) { // the top n's stored vectors in one read; one more read per neighbour without a vector
-            Map<Long, float[]> top = vectors.apply(first.stream().limit(expansion.neighbours()).map(Match::id)
-                    .toList());
-            vs = id -> Optional.ofNullable(top.containsKey(id) ? top.get(id) : vectors.apply(List.of(id)).get(id));
+        if (vs == null) { // the top n's stored vectors in one read; read again only ids beyond them
+            List<Long> asked = first.stream().limit(expansion.neighbours()).map(Match::id).toList();
+            Map<Long, float[]> top = vectors.apply(asked);
+            vs = id -> Optional.ofNullable(asked.contains(id) ? top.get(id) : vectors.apply(List.of(id)).get(id));
         }
         return expansion.search(query, first, vs, s, k);
     }

@@ -169,6 +169,22 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void vectorsReadsMoreIdsThanOneRequestOfARemoteStoreHolds() {
+        VectorCollection c = store().open(spec("vectors_many", 3, Metric.L2));
+        List<VectorRecord> records = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id <= 2_500; id++) {
+            records.add(rec(id, id % 16, -(id % 8), 0.5f)); // small integers: exact in FLOAT16 stores too
+            ids.add(id);
+        }
+        write(c, records.toArray(VectorRecord[]::new));
+        ids.add(9_999L);
+        Map<Long, float[]> got = c.vectors(ids);
+        assertThat(got).hasSize(2_500).doesNotContainKey(9_999L);
+        assertThat(got.get(2_345L)).containsExactly(9f, -1f, 0.5f);
+    }
+
+    @Test
     void reopeningWithTheSameSpecWorksAndKeepsVectors() {
         CollectionSpec spec = spec("open_same", 3, Metric.COSINE);
         write(store().open(spec), rec(1, 1, 0, 0), rec(2, 0, 1, 0));

@@ -222,6 +222,46 @@ class DuplicateFinderTest {
     }
 
     @Test
+    void moreImagesThanOneChunkAreAllSearchedAndCopiesFoundAcrossChunks() {
+        int pictures = CandidateCollector.CHUNK / 2 + 32; // originals + copies: two chunks
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < pictures; i++) {
+            files.add(TestImages.write(tmp.resolve("many/" + i + ".png"), TestImages.png(i, 64)));
+            files.add(TestImages.write(tmp.resolve("many/" + i + ".jpg"),
+                    TestImages.encode(TestImages.blocks(i, 64), "jpg")));
+        }
+        try (ImageSearch search = open()) {
+            search.index(files);
+            int[] batches = new int[1];
+            VectorCollection counting = new DelegatingCollection(search.collection()) {
+                @Override
+                public List<List<dev.imagesearch.store.ScoredId>> searchBatch(List<float[]> queries, int k) {
+                    batches[0]++;
+                    return search.collection().searchBatch(queries, k);
+                }
+
+                @Override
+                public java.util.Map<Long, float[]> vectors(java.util.Collection<Long> ids) {
+                    return search.collection().vectors(ids);
+                }
+            };
+            var model = new dev.imagesearch.search.IndexedModel("test-pixels", search.embedder(), counting);
+            DuplicateFinder.Result r = DuplicateFinder.builder(search).model(model).threshold(0.98).build().find();
+            assertThat(r.checked()).isEqualTo(2 * pictures);
+            assertThat(r.skipped()).isZero();
+            assertThat(batches[0]).isEqualTo(2);
+            // ids are content hashes, so originals and copies fall into both chunks in no order: each copy is
+            // found with its original wherever the two landed
+            for (int i = 0; i < pictures; i++) {
+                String png = tmp.resolve("many/" + i + ".png").toString();
+                String jpg = tmp.resolve("many/" + i + ".jpg").toString();
+                assertThat(r.groups()).as("picture %d", i).anySatisfy(g -> assertThat(g.members())
+                        .extracting(DuplicateGroup.Member::location).contains(png, jpg));
+            }
+        }
+    }
+
+    @Test
     void theDefaultThresholdComesFromTheModelsMetadataElseTheFallback() {
         try (ImageSearch search = open()) {
             // PixelEmbedder has no metadata

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * duplicates development set (docs/EVALUATION.md).
  *
  * <p>Cost: decoding and describing each image once (a cache of {@link Builder#cacheSize} images per thread; its
- * mirror image only when a pair needs it), then ~13 ms per pair and thread on the development machine, most of it
+ * mirror image only when a pair needs it), then ~14 ms per pair and thread on the development machine, most of it
  * matching 1,000 × 1,000 descriptors (again against the mirror image unless the plain orientation already shows a
  * copy); pairs are checked on {@link Builder#threads} threads. A pair whose check fails is logged and
  * left to the score. Immutable and thread-safe.

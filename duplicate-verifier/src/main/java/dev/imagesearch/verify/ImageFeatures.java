@@ -102,10 +102,17 @@ final class ImageFeatures {
         MatOfKeyPoint keypoints = new MatOfKeyPoint();
         Mat descriptors = new Mat();
         Mat everywhere = new Mat(); // no mask
-        orb.detectAndCompute(image, everywhere, keypoints, descriptors);
-        everywhere.release();
-        org.opencv.core.KeyPoint[] kps = keypoints.toArray();
-        keypoints.release();
+        org.opencv.core.KeyPoint[] kps;
+        try {
+            orb.detectAndCompute(image, everywhere, keypoints, descriptors);
+            kps = keypoints.toArray();
+        } catch (RuntimeException e) {
+            descriptors.release();
+            throw e;
+        } finally {
+            everywhere.release();
+            keypoints.release();
+        }
         float[] points = new float[kps.length * 2];
         for (int i = 0; i < kps.length; i++) {
             points[2 * i] = (float) kps[i].pt.x;

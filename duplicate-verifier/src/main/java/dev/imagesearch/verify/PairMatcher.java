@@ -37,7 +37,8 @@ final class PairMatcher {
 
     /**
      * The plain orientation first: when it lines up and correlates, the pair is the same picture and the mirrored
-     * match is skipped. Otherwise the orientation with more inliers is the one whose alignment is judged.
+     * match is skipped (even if the mirror image would fit with more inliers: a near-symmetric picture). Otherwise
+     * the orientation with more inliers is the one whose alignment is judged.
      */
     Verdict check(ImageFeatures a, ImageFeatures b) {
         if (a == null || b == null || a.plain.count() < settings.minKeypoints()
@@ -88,16 +89,19 @@ final class PairMatcher {
             return Fit.NONE;
         }
         List<MatOfDMatch> knn = new ArrayList<>();
-        matcher.knnMatch(a.descriptors(), b.descriptors(), knn, 2);
         List<Point> from = new ArrayList<>();
         List<Point> to = new ArrayList<>();
-        for (MatOfDMatch m : knn) {
-            DMatch[] d = m.toArray();
-            m.release();
-            if (d.length == 2 && d[0].distance < RATIO * d[1].distance) {
-                from.add(new Point(a.points()[2 * d[0].queryIdx], a.points()[2 * d[0].queryIdx + 1]));
-                to.add(new Point(b.points()[2 * d[0].trainIdx], b.points()[2 * d[0].trainIdx + 1]));
+        try {
+            matcher.knnMatch(a.descriptors(), b.descriptors(), knn, 2);
+            for (MatOfDMatch m : knn) {
+                DMatch[] d = m.toArray();
+                if (d.length == 2 && d[0].distance < RATIO * d[1].distance) {
+                    from.add(new Point(a.points()[2 * d[0].queryIdx], a.points()[2 * d[0].queryIdx + 1]));
+                    to.add(new Point(b.points()[2 * d[0].trainIdx], b.points()[2 * d[0].trainIdx + 1]));
+                }
             }
+        } finally {
+            knn.forEach(Mat::release);
         }
         if (from.size() < 5) {
             return Fit.NONE;
@@ -105,16 +109,24 @@ final class PairMatcher {
         MatOfPoint2f f = new MatOfPoint2f(from.toArray(new Point[0]));
         MatOfPoint2f t = new MatOfPoint2f(to.toArray(new Point[0]));
         Mat inliers = new Mat();
-        Mat m = Calib3d.estimateAffinePartial2D(f, t, inliers, Calib3d.RANSAC, RANSAC_PIXELS);
-        f.release();
-        t.release();
-        int n = m.empty() ? 0 : Core.countNonZero(inliers);
-        inliers.release();
-        if (m.empty()) {
-            m.release();
-            return Fit.NONE;
+        Mat m = null;
+        try {
+            m = Calib3d.estimateAffinePartial2D(f, t, inliers, Calib3d.RANSAC, RANSAC_PIXELS);
+            if (m.empty()) {
+                m.release();
+                return Fit.NONE;
+            }
+            return new Fit(m, Core.countNonZero(inliers));
+        } catch (RuntimeException e) {
+            if (m != null) {
+                m.release();
+            }
+            throw e;
+        } finally {
+            f.release();
+            t.release();
+            inliers.release();
         }
-        return new Fit(m, n);
     }
 
     /**
