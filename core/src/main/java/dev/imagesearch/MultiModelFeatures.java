@@ -20,8 +20,9 @@ import java.util.Set;
 
 /**
  * The multi-model operations of {@link ImageSearch}: fused search, comparison and near-duplicates, and refined
- * search. Their logic lives in {@code fusion}, {@code compare}, {@code duplicates} and {@code query}, which see the index only as a
- * {@link SimilaritySearch}; these methods only delegate, so the facade stays small and the package graph acyclic.
+ * search. Their logic lives in {@code fusion}, {@code compare}, {@code duplicates} and {@code query}, which see the
+ * index only as a {@link SimilaritySearch}; these methods only delegate, so the facade stays small and the package
+ * graph acyclic.
  */
 public interface MultiModelFeatures extends SimilaritySearch {
 

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -239,23 +240,9 @@ public final class MilvusCollection implements VectorCollection {
 
     @Override
     public Set<Long> existing(Collection<Long> ids) {
-        Objects.requireNonNull(ids, "ids");
-        store.ensureOpen();
         Set<Long> out = new HashSet<>();
-        List<Object> list = new ArrayList<>(new HashSet<>(ids));
-        for (int from = 0; from < list.size(); from += IDS_PER_REQUEST) {
-            List<Object> chunk = list.subList(from, Math.min(list.size(), from + IDS_PER_REQUEST));
-            QueryReq req = QueryReq.builder()
-                    .collectionName(name)
-                    .ids(new ArrayList<>(chunk))
-                    .outputFields(List.of(MilvusVectorStore.ID_FIELD))
-                    .consistencyLevel(ConsistencyLevel.STRONG)
-                    .build();
-            QueryResp resp = store.calls().call("query by ids in " + name, () -> store.client().query(req));
-            for (QueryResp.QueryResult r : resp.getQueryResults()) {
-                out.add(((Number) r.getEntity().get(MilvusVectorStore.ID_FIELD)).longValue());
-            }
-        }
+        queryByIds(ids, List.of(MilvusVectorStore.ID_FIELD), IDS_PER_REQUEST, "ids",
+                (id, entity) -> out.add(id));
         return out;
     }
 
@@ -271,27 +258,34 @@ public final class MilvusCollection implements VectorCollection {
      */
     @Override
     public Map<Long, float[]> vectors(Collection<Long> ids) {
+        Map<Long, float[]> out = new HashMap<>();
+        queryByIds(ids, List.of(MilvusVectorStore.ID_FIELD, MilvusVectorStore.VECTOR_FIELD),
+                Math.min(IDS_PER_REQUEST, rowsPerRequest), "vectors",
+                (id, entity) -> out.put(id, floats(entity.get(MilvusVectorStore.VECTOR_FIELD), id)));
+        return out;
+    }
+
+    /** STRONG queries by primary key, {@code perRequest} distinct ids each; every row found goes to {@code row}. */
+    private void queryByIds(Collection<Long> ids, List<String> fields, int perRequest, String what,
+                            BiConsumer<Long, Map<String, Object>> row) {
         Objects.requireNonNull(ids, "ids");
         store.ensureOpen();
-        Map<Long, float[]> out = new HashMap<>();
         List<Object> list = new ArrayList<>(new HashSet<>(ids));
-        int perRequest = Math.min(IDS_PER_REQUEST, rowsPerRequest);
         for (int from = 0; from < list.size(); from += perRequest) {
             List<Object> chunk = list.subList(from, Math.min(list.size(), from + perRequest));
             QueryReq req = QueryReq.builder()
                     .collectionName(name)
                     .ids(new ArrayList<>(chunk))
-                    .outputFields(List.of(MilvusVectorStore.ID_FIELD, MilvusVectorStore.VECTOR_FIELD))
+                    .outputFields(fields)
                     .consistencyLevel(ConsistencyLevel.STRONG)
                     .build();
-            QueryResp resp = store.calls().call("query of " + chunk.size() + " vectors by id in " + name,
+            QueryResp resp = store.calls().call("query of " + chunk.size() + " " + what + " by id in " + name,
                     () -> store.client().query(req));
             for (QueryResp.QueryResult r : resp.getQueryResults()) {
-                long id = ((Number) r.getEntity().get(MilvusVectorStore.ID_FIELD)).longValue();
-                out.put(id, floats(r.getEntity().get(MilvusVectorStore.VECTOR_FIELD), id));
+                Map<String, Object> entity = r.getEntity();
+                row.accept(((Number) entity.get(MilvusVectorStore.ID_FIELD)).longValue(), entity);
             }
         }
-        return out;
     }
 
     private float[] floats(Object field, long id) {
