@@ -1,13 +1,25 @@
 """Static INT8 quantisation of an fp32 ONNX image model with ONNX Runtime's tools.
 
-QDQ format, per-channel symmetric INT8 weights, UINT8 activations, MinMax ranges
-calibrated on images preprocessed exactly as the model's preset
+QDQ format, per-channel symmetric INT8 weights (7-bit in the convolutions that
+run as matrix products, 8-bit in the depthwise ones: see below), UINT8
+activations, MinMax ranges calibrated on images preprocessed exactly as the model's preset
 (verify.PRESETS): the photos of a folder, or the first N images of each class
 of the Fashion-MNIST test set (Debian dataset-fashion-mnist), which is in no
 evaluation set of docs/EVALUATION.md. Global average pooling and the classifier stay in
 float32, so the features keep their full resolution (an INT8 pooling output
 would round every feature to one of 256 levels) and only the convolutions run
 in INT8.
+
+Same vectors on every x86 CPU: on CPUs without VNNI (AVX2, AVX-512 before
+Cascade Lake, AMD before Zen 4) ONNX Runtime's u8 x s8 matrix kernels add pairs of
+products in 16 bits (vpmaddubsw), which saturates with full-range 8-bit weights
+(255 * 127 * 2 > 32767): on an AMD EPYC (AVX2) the integer kernels of a full-range
+Lite0 gave cosine 0.89-0.96 to the model's own QDQ arithmetic, so an image's
+vector depended on the CPU that embedded it. Weights of 7 bits (reduce_range)
+keep every pair sum in range. Depthwise convolutions run in kernels that widen
+to 16 bits before multiplying, so they keep 8-bit weights (closer to fp32): the
+model is quantised twice from one calibration, and the depthwise weights and
+biases of the full-range run replace those of the 7-bit one.
 
 Reproducible: the calibration photos are read in sorted order, ONNX Runtime's
 graph optimisation is skipped, and each calibrated range is widened to a
@@ -128,6 +140,53 @@ def coarse_calibrator(create):
     return wrapped
 
 
+def depthwise_tensors(model):
+    """Names of the quantised weight and bias tensors (value, scale, zero point) of the depthwise convolutions."""
+    producers = {n.output[0]: n for n in model.graph.node if n.op_type == "DequantizeLinear"}
+    names = set()
+    for node in model.graph.node:
+        if node.op_type == "Conv" and any(a.name == "group" and a.i > 1 for a in node.attribute):
+            for param in node.input[1:]:
+                dq = producers.get(param)
+                if dq is not None:
+                    names.update(dq.input)
+    return names
+
+
+def parameter_tensors(model):
+    """Names of the tensors of quantised parameters (value, scale, zero point): what reduce_range changes."""
+    stored = {t.name for t in model.graph.initializer}
+    return {name for n in model.graph.node if n.op_type == "DequantizeLinear" and n.input[0] in stored
+            for name in n.input}
+
+
+def with_depthwise_from(narrow, full):
+    """narrow (7-bit weights) with the depthwise convolutions' weights and biases of full (8-bit)."""
+    donor = {t.name: t for t in full.graph.initializer}
+    swap = depthwise_tensors(narrow)
+    if not swap or set(donor) != {t.name for t in narrow.graph.initializer} or swap != depthwise_tensors(full):
+        raise SystemExit("quantize_int8: the two quantisations differ in structure; cannot combine them")
+    params = parameter_tensors(narrow)
+    for t in narrow.graph.initializer:  # activation ranges come from the one calibration
+        if t.name not in params and t.SerializeToString() != donor[t.name].SerializeToString():
+            raise SystemExit("quantize_int8: the two quantisations differ in %s" % t.name)
+    initializers = [donor[t.name] if t.name in swap else t for t in narrow.graph.initializer]
+    del narrow.graph.initializer[:]
+    narrow.graph.initializer.extend(initializers)
+    return narrow
+
+
+def quantize(pre, photos, preset, input_name, reduce_range, tmp):
+    out = os.path.join(tmp, "int8-%s.onnx" % ("7bit" if reduce_range else "8bit"))
+    ort_quantize.quantize_static(
+        pre, out, PhotoReader(photos, preset, input_name),
+        quant_format=QuantFormat.QDQ, per_channel=True, reduce_range=reduce_range,
+        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+        calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=FLOAT_NODES,
+        calibration_providers=["CPUExecutionProvider"])
+    return onnx.load(out)
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", required=True, help="fp32 ONNX model")
@@ -147,17 +206,11 @@ def main(argv):
     with tempfile.TemporaryDirectory(prefix="quantize-int8.") as tmp:
         pre = os.path.join(tmp, "pre.onnx")
         quant_pre_process(a.model, pre, skip_optimization=True, skip_onnx_shape=False, skip_symbolic_shape=True)
-        raw = os.path.join(tmp, "int8.onnx")
         ort_quantize.create_calibrator = coarse_calibrator(ort_quantize.create_calibrator)
-        ort_quantize.quantize_static(
-            pre, raw, PhotoReader(photos, a.preset, input_name),
-            quant_format=QuantFormat.QDQ, per_channel=True, reduce_range=False,
-            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-            calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=FLOAT_NODES,
-            calibration_providers=["CPUExecutionProvider"])
-        model = onnx.load(raw)
-    model.doc_string = (model.doc_string + " INT8: static QDQ, per-channel weights, calibrated on %d %s "
-                        "by scripts/models/quantize_int8.py." % (len(photos), what)).strip()
+        model = with_depthwise_from(quantize(pre, photos, a.preset, input_name, True, tmp),
+                                    quantize(pre, photos, a.preset, input_name, False, tmp))
+    model.doc_string = (model.doc_string + " INT8: static QDQ, per-channel weights (7-bit, depthwise 8-bit), "
+                        "calibrated on %d %s by scripts/models/quantize_int8.py." % (len(photos), what)).strip()
     print("calibrated on %d %s" % (len(photos), what), file=sys.stderr)
     print(save_deterministic(model, a.out))
 
