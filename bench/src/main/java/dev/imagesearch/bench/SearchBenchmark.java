@@ -5,11 +5,9 @@ import dev.imagesearch.store.CollectionSpec;
 import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
-import dev.imagesearch.store.VectorRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -61,33 +59,8 @@ public class SearchBenchmark {
         store = EmbeddedVectorStore.builder(dir).precision(precision).open();
         collection = store.open(CollectionSpec.builder("bench", DIM).metric(Metric.IP).build());
         Random rnd = new Random(42);
-        List<VectorRecord> batch = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            batch.add(new VectorRecord(i, unit(rnd)));
-            if (batch.size() == 1000) {
-                collection.upsert(batch);
-                batch.clear();
-            }
-        }
-        collection.upsert(batch);
-        queries = new ArrayList<>();
-        for (int j = 0; j < 50; j++) {
-            queries.add(unit(rnd));
-        }
-    }
-
-    private static float[] unit(Random rnd) {
-        float[] v = new float[DIM];
-        double s = 0;
-        for (int i = 0; i < DIM; i++) {
-            v[i] = (float) rnd.nextGaussian();
-            s += v[i] * v[i];
-        }
-        float inv = (float) (1 / Math.sqrt(s));
-        for (int i = 0; i < DIM; i++) {
-            v[i] *= inv;
-        }
-        return v;
+        RandomVectors.fill(collection, n, rnd);
+        queries = RandomVectors.queries(50, rnd, DIM);
     }
 
     @TearDown(Level.Trial)
