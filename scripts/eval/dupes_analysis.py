@@ -17,7 +17,7 @@ Needs numpy (not in scripts/eval/requirements.txt; e.g. the venv-bench of script
 reads the embedded store's file format (core's dev.imagesearch.embedded.RecordLog), which may change.
 
   python scripts/eval/dupes_analysis.py errors --data ~/.cache/imagesearch/eval/dupes-index \
-      --model efficientnet-lite0-int8 --threshold 0.64
+      --model efficientnet-lite0-int8 --threshold 0.67
   python scripts/eval/dupes_analysis.py variants --data ... --model efficientnet-lite0-int8
   python scripts/eval/dupes_analysis.py twins --data ... --model efficientnet-lite0 --other efficientnet-lite0-int8
 """

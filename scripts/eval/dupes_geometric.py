@@ -11,7 +11,7 @@ Needs numpy and opencv-python-headless (PyPI) besides dupes_analysis.py; a devel
 the library (docs/EVALUATION.md, "Where the errors are").
 
   python scripts/eval/dupes_geometric.py --data ~/.cache/imagesearch/eval/dupes-index \
-      --model efficientnet-lite0-int8 --threshold 0.64
+      --model efficientnet-lite0-int8 --threshold 0.67
 """
 import argparse
 import os
