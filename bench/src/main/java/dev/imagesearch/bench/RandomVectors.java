@@ -1,19 +1,59 @@
 package dev.imagesearch.bench;
 
+import dev.imagesearch.embedded.EmbeddedVectorStore;
+import dev.imagesearch.store.CollectionSpec;
+import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.VectorCollection;
 import dev.imagesearch.store.VectorRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
-/** Random unit vectors for the search benchmarks: an exact search costs the same whatever the vectors hold. */
-final class RandomVectors {
+/**
+ * An embedded store in a temporary folder holding {@code n} random unit vectors (ids 0..n-1), and 50 random unit
+ * queries, for the search benchmarks: an exact search costs the same whatever the vectors hold. Closing it deletes
+ * the folder.
+ */
+final class RandomVectors implements AutoCloseable {
 
-    private RandomVectors() {
+    private final Path dir;
+    private final EmbeddedVectorStore store;
+    private final VectorCollection collection;
+    private final List<float[]> queries;
+
+    RandomVectors(int n, int dim, EmbeddedVectorStore.Precision precision) throws IOException {
+        dir = Files.createTempDirectory("search-bench");
+        store = EmbeddedVectorStore.builder(dir).precision(precision).open();
+        collection = store.open(CollectionSpec.builder("bench", dim).metric(Metric.IP).build());
+        Random rnd = new Random(42);
+        List<VectorRecord> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(new VectorRecord(i, unit(rnd, dim)));
+            if (batch.size() == 1000) {
+                collection.upsert(batch);
+                batch.clear();
+            }
+        }
+        collection.upsert(batch);
+        queries = new ArrayList<>();
+        for (int j = 0; j < 50; j++) {
+            queries.add(unit(rnd, dim));
+        }
     }
 
-    /** A unit vector of {@code dim} Gaussian components. */
-    static float[] unit(Random rnd, int dim) {
+    VectorCollection collection() {
+        return collection;
+    }
+
+    List<float[]> queries() {
+        return queries;
+    }
+
+    private static float[] unit(Random rnd, int dim) {
         float[] v = new float[dim];
         double s = 0;
         for (int i = 0; i < dim; i++) {
@@ -27,26 +67,11 @@ final class RandomVectors {
         return v;
     }
 
-    /** Stores {@code n} random unit vectors under ids 0..n-1, 1,000 per upsert. */
-    static void fill(VectorCollection collection, int n, Random rnd) {
-        int dim = collection.spec().dimension();
-        List<VectorRecord> batch = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            batch.add(new VectorRecord(i, unit(rnd, dim)));
-            if (batch.size() == 1000) {
-                collection.upsert(batch);
-                batch.clear();
-            }
+    @Override
+    public void close() throws IOException {
+        store.close();
+        try (var s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        collection.upsert(batch);
-    }
-
-    /** {@code count} random unit queries. */
-    static List<float[]> queries(int count, Random rnd, int dim) {
-        List<float[]> out = new ArrayList<>(count);
-        for (int j = 0; j < count; j++) {
-            out.add(unit(rnd, dim));
-        }
-        return out;
     }
 }

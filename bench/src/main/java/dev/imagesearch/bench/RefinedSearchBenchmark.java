@@ -5,16 +5,11 @@ import dev.imagesearch.query.DatabaseAugmentation;
 import dev.imagesearch.query.QueryExpansion;
 import dev.imagesearch.query.SearchRefinement;
 import dev.imagesearch.search.Match;
-import dev.imagesearch.store.CollectionSpec;
-import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,8 +51,7 @@ public class RefinedSearchBenchmark {
     String refinement;
 
     private static final int DIM = 1280;
-    private Path dir;
-    private EmbeddedVectorStore store;
+    private RandomVectors vectors;
     private VectorCollection collection;
     private SearchRefinement refine;
     private List<float[]> queries;
@@ -68,20 +62,14 @@ public class RefinedSearchBenchmark {
         QueryExpansion qe = refinement.contains("qe") ? QueryExpansion.alpha(5, 3) : null;
         DatabaseAugmentation dba = refinement.contains("dba") ? DatabaseAugmentation.alpha(10, 3) : null;
         refine = new SearchRefinement(qe, dba);
-        dir = Files.createTempDirectory("refined-search-bench");
-        store = EmbeddedVectorStore.builder(dir).open();
-        collection = store.open(CollectionSpec.builder("bench", DIM).metric(Metric.IP).build());
-        Random rnd = new Random(42);
-        RandomVectors.fill(collection, n, rnd);
-        queries = RandomVectors.queries(50, rnd, DIM);
+        vectors = new RandomVectors(n, DIM, EmbeddedVectorStore.Precision.FLOAT32);
+        collection = vectors.collection();
+        queries = vectors.queries();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        store.close();
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        vectors.close();
     }
 
     /** The plain search as the facade gives it to a refinement: ids as matches (no id map in this benchmark). */

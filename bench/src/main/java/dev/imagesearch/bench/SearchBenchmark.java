@@ -1,15 +1,10 @@
 package dev.imagesearch.bench;
 
 import dev.imagesearch.embedded.EmbeddedVectorStore;
-import dev.imagesearch.store.CollectionSpec;
-import dev.imagesearch.store.Metric;
 import dev.imagesearch.store.ScoredId;
 import dev.imagesearch.store.VectorCollection;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,28 +42,21 @@ public class SearchBenchmark {
     EmbeddedVectorStore.Precision precision;
 
     private static final int DIM = 1280;
-    private Path dir;
-    private EmbeddedVectorStore store;
+    private RandomVectors vectors;
     private VectorCollection collection;
     private List<float[]> queries;
     private int next;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory("search-bench");
-        store = EmbeddedVectorStore.builder(dir).precision(precision).open();
-        collection = store.open(CollectionSpec.builder("bench", DIM).metric(Metric.IP).build());
-        Random rnd = new Random(42);
-        RandomVectors.fill(collection, n, rnd);
-        queries = RandomVectors.queries(50, rnd, DIM);
+        vectors = new RandomVectors(n, DIM, precision);
+        collection = vectors.collection();
+        queries = vectors.queries();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        store.close();
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        vectors.close();
     }
 
     @Benchmark
