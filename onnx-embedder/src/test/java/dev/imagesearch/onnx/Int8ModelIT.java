@@ -95,13 +95,19 @@ class Int8ModelIT {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(level);
             try (OrtSession session = env.createSession(model.toString(), options);
-                 OnnxTensor input = OnnxTensor.createTensor(env, tensor.duplicate().rewind(),
-                         new long[] {1, 3, 224, 224});
+                 OnnxTensor input = OnnxTensor.createTensor(env, tensor.duplicate().rewind(), nchwSquare(tensor));
                  OrtSession.Result out = session.run(Map.of(session.getInputNames().iterator().next(), input),
                          java.util.Set.of("features"))) {
                 return ((float[][]) out.get("features").orElseThrow().getValue())[0];
             }
         }
+    }
+
+    /** The shape of one square NCHW RGB image tensor (the EfficientNet models' layout). */
+    private static long[] nchwSquare(FloatBuffer tensor) {
+        long side = Math.round(Math.sqrt(tensor.capacity() / 3.0));
+        assertThat(3 * side * side).as("a square RGB tensor").isEqualTo(tensor.capacity());
+        return new long[] {1, 3, side, side};
     }
 
     private static double cosine(float[] a, float[] b) {
