@@ -3,6 +3,7 @@ package dev.imagesearch.store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,10 +66,8 @@ public interface VectorCollection {
      */
     default Map<Long, float[]> vectors(Collection<Long> ids) {
         Map<Long, float[]> out = new HashMap<>();
-        for (Long id : ids) {
-            if (!out.containsKey(id)) {
-                vector(id).ifPresent(v -> out.put(id, v));
-            }
+        for (Long id : new HashSet<>(ids)) { // each distinct id once, found or not
+            vector(id).ifPresent(v -> out.put(id, v));
         }
         return out;
     }

@@ -77,29 +77,32 @@ class Int8ModelIT {
         Path file = ModelDescriptor.read(dir).modelFile();
         ImageDecoder decoder = new ImageDecoder();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxEmbedder embedder = OnnxEmbedder.fromDirectory(dir)) {
+        try (OnnxEmbedder embedder = OnnxEmbedder.fromDirectory(dir);
+             OrtSession kernels = session(env, file, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+             OrtSession reference = session(env, file, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             for (String photo : PHOTOS) {
                 BufferedImage image = decoder.decode(TestResources.photo(photo));
                 FloatBuffer tensor = ((PreparedTensor) embedder.prepare(image)).tensor();
-                float[] kernels = features(env, file, OrtSession.SessionOptions.OptLevel.ALL_OPT, tensor);
-                float[] reference = features(env, file, OrtSession.SessionOptions.OptLevel.NO_OPT, tensor);
-                double c = cosine(kernels, reference);
+                double c = cosine(features(env, kernels, tensor), features(env, reference, tensor));
                 System.out.printf("%s: cosine integer kernels / quantised arithmetic %.5f%n", photo, c);
                 assertThat(c).as("cosine of %s's vectors", photo).isGreaterThan(0.998);
             }
         }
     }
 
-    private static float[] features(OrtEnvironment env, Path model, OrtSession.SessionOptions.OptLevel level,
-                                    FloatBuffer tensor) throws Exception {
+    private static OrtSession session(OrtEnvironment env, Path model, OrtSession.SessionOptions.OptLevel level)
+            throws Exception {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(level);
-            try (OrtSession session = env.createSession(model.toString(), options);
-                 OnnxTensor input = OnnxTensor.createTensor(env, tensor.duplicate().rewind(), nchwSquare(tensor));
-                 OrtSession.Result out = session.run(Map.of(session.getInputNames().iterator().next(), input),
-                         java.util.Set.of("features"))) {
-                return ((float[][]) out.get("features").orElseThrow().getValue())[0];
-            }
+            return env.createSession(model.toString(), options);
+        }
+    }
+
+    private static float[] features(OrtEnvironment env, OrtSession session, FloatBuffer tensor) throws Exception {
+        try (OnnxTensor input = OnnxTensor.createTensor(env, tensor.duplicate().rewind(), nchwSquare(tensor));
+             OrtSession.Result out = session.run(Map.of(session.getInputNames().iterator().next(), input),
+                     java.util.Set.of("features"))) {
+            return ((float[][]) out.get("features").orElseThrow().getValue())[0];
         }
     }
 
